@@ -1,0 +1,134 @@
+"""The portal's application factory, in small named steps."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Callable
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import ROOT, Settings
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = utc_now,
+               overrides: dict | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    settings.check()
+
+    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/assets",
+                instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(settings.flask_config())
+    app.config.update(overrides or {})
+    app.config["PORTAL_SETTINGS"] = settings
+    app.config["CLOCK"] = clock
+
+    _configure_logging(app)
+    _configure_templates(app)
+    _init_extensions(app, settings)
+    _init_tenancy(app, settings)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_cli(app)
+    if settings.is_production:
+        _refuse_demo_accounts(app)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies,
+                                x_host=settings.trusted_proxies)  # type: ignore[method-assign]
+    return app
+
+
+def _refuse_demo_accounts(app: Flask) -> None:
+    """Production must not start while any demo officer account exists in its database."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from portal.config import UnsafeConfiguration
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.tenancy import unscoped
+
+    with app.app_context(), unscoped():
+        try:
+            demo = db.session.scalar(select(func.count()).select_from(StaffUser)
+                                     .where(StaffUser.is_demo.is_(True)))
+        except SQLAlchemyError:
+            app.logger.warning("Could not check the database for demo accounts at start-up.")
+            return
+        finally:
+            db.session.remove()
+    if demo:
+        raise UnsafeConfiguration([f"The database holds {demo} demo officer account(s). "
+                                   "Delete them before starting in production."])
+
+
+def _configure_logging(app: Flask) -> None:
+    # Werkzeug's access log prints full URLs; URLs carry no personal data by design, and
+    # the request log never includes query strings or bodies beyond that.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app.logger.setLevel(logging.INFO)
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from portal.extensions import babel, csrf, db, htmx, limiter, migrate
+    from portal.i18n import init_i18n, select_locale
+    from portal.security import init_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    WTFormsHelpers(app)
+    init_i18n(app)
+    init_security_headers(app, production=settings.is_production)
+
+
+def _init_tenancy(app: Flask, settings: Settings) -> None:
+    from portal.directory import known_la_codes
+    from portal.tenancy import init_tenancy
+
+    init_tenancy(app, settings.tenants_dir, known_la_codes=known_la_codes())
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.public import council_bp, portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(council_bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from portal.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import register_cli
+
+    register_cli(app)

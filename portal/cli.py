@@ -1,0 +1,170 @@
+"""Flask commands: council files, demo data, translations."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from portal.config import ROOT
+
+DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - demo accounts never exist in production
+DEMO_ROLES = (("officer", "Demo Officer"), ("manager", "Demo Manager"),
+              ("council_admin", "Demo Council Administrator"))
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(translations_cli)
+
+
+# --- councils ------------------------------------------------------------------------------
+
+@click.group("tenants", help="Council configuration files.")
+def tenants_cli() -> None:
+    pass
+
+
+@tenants_cli.command("validate", help="Check every council file; exit 1 with the problems.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=None)
+def tenants_validate(directory: str | None) -> None:
+    from pathlib import Path
+
+    from portal.directory import known_la_codes
+    from portal.tenant_config import TenantConfigError, load_tenants
+
+    root = Path(directory) if directory else current_app.config["PORTAL_SETTINGS"].tenants_dir
+    try:
+        loaded = load_tenants(root, known_la_codes=known_la_codes())
+    except TenantConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for tenant in loaded.values():
+        click.echo(f"ok  {tenant.slug:<20} {tenant.name.get('en')} (LA {tenant.dfe_code})")
+
+
+@tenants_cli.command("sync", help="Create or update the database row of every council.")
+def tenants_sync() -> None:
+    for line in sync_tenants():
+        click.echo(line)
+
+
+def sync_tenants() -> list[str]:
+    from portal.extensions import db
+    from portal.models import TenantRow
+    from portal.tenancy import tenants
+
+    lines = []
+    for tenant in tenants().values():
+        row = db.session.scalar(select(TenantRow).where(TenantRow.slug == tenant.slug))
+        if row is None:
+            row = TenantRow(slug=tenant.slug)
+            db.session.add(row)
+            lines.append(f"added   {tenant.slug}")
+        else:
+            lines.append(f"updated {tenant.slug}")
+        row.name = tenant.name.get("en")
+        row.dfe_code = tenant.dfe_code
+        row.nation = tenant.nation
+        row.reference_prefix = tenant.reference_prefix
+    db.session.commit()
+    return lines
+
+
+# --- demo data -----------------------------------------------------------------------------
+
+@click.group("demo", help="Demo data for development. Refused in production.")
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("load", help="Create the demo officer accounts of every council and print them.")
+def demo_load() -> None:
+    settings = current_app.config["PORTAL_SETTINGS"]
+    if settings.is_production or not settings.demo_accounts:
+        click.echo("Demo accounts are switched off here (production, or DEMO_ACCOUNTS=0).", err=True)
+        sys.exit(1)
+    for line in load_demo_accounts():
+        click.echo(line)
+
+
+def demo_email(slug: str, role: str) -> str:
+    return f"{role.replace('_', '-')}@{slug}.demo.invalid"
+
+
+def load_demo_accounts() -> list[str]:
+    from argon2 import PasswordHasher
+
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.tenancy import tenant_id_for, tenant_scope, tenants
+
+    hasher = PasswordHasher()
+    lines = ["Demo officer accounts (password for all: " + DEMO_PASSWORD + "):"]
+    for tenant in tenants().values():
+        tenant_id = tenant_id_for(tenant.slug)
+        if tenant_id is None:
+            raise click.ClickException("Run `flask tenants sync` first.")
+        with tenant_scope(tenant_id):
+            for role, name in DEMO_ROLES:
+                email = demo_email(tenant.slug, role)
+                user = db.session.scalar(select(StaffUser).where(StaffUser.email == email))
+                if user is None:
+                    db.session.add(StaffUser(email=email, display_name=name, role=role,
+                                             password_hash=hasher.hash(DEMO_PASSWORD),
+                                             is_demo=True))
+                lines.append(f"  {tenant.slug:<18} {role:<14} {email}")
+            db.session.commit()
+    return lines
+
+
+# --- translations --------------------------------------------------------------------------
+
+TRANSLATIONS = ROOT / "portal" / "translations"
+POT = TRANSLATIONS / "messages.pot"
+EXTRACT_ARGS = ("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+                "--sort-output", "--omit-header")
+
+
+def _pybabel(*args: str) -> None:
+    from pathlib import Path
+
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), *args], check=True, cwd=ROOT)
+
+
+@click.group("translations", help="Extract, update, compile and check the Welsh catalogue.")
+def translations_cli() -> None:
+    pass
+
+
+@translations_cli.command("extract")
+def translations_extract() -> None:
+    _pybabel(*EXTRACT_ARGS, "-o", str(POT), ".")
+
+
+@translations_cli.command("update")
+def translations_update() -> None:
+    translations_extract.callback()  # type: ignore[misc]
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
+             "--omit-header", "--ignore-obsolete")
+
+
+@translations_cli.command("compile")
+def translations_compile() -> None:
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+@translations_cli.command("check", help="Fail when the catalogue is stale or a string has no Welsh.")
+def translations_check() -> None:
+    from portal.translations_check import catalogue_problems
+
+    problems = catalogue_problems()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("Welsh catalogue is complete and up to date.")

@@ -1,0 +1,126 @@
+"""Typed settings read from the environment.
+
+Every setting the portal reads comes through `Settings.from_env()`. In production
+(`PORTAL_ENV=production`) unsafe defaults are refused with a message that names the setting.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+WEAK_SECRETS = {"dev", "secret", "changeme", "change-me", "password", "development", "test"}
+MIN_SECRET_LENGTH = 32
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when a production start would run with an unsafe setting."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            "Refusing to start in production:\n" + "\n".join(f"- {p}" for p in problems)
+        )
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = ""
+    database_url: str = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    tenants_dir: Path = ROOT / "tenants"
+    smtp_url: str | None = None
+    demo_accounts: bool = True
+    rate_limit_storage: str = "memory://"
+    public_search_limit: str = "120 per minute"
+    session_cookie_secure: bool = False
+    trusted_proxies: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        portal_env = (env.get("PORTAL_ENV") or "development").strip().lower()
+        production = portal_env == "production"
+        secret = env.get("SECRET_KEY") or ""
+        if not secret and not production:
+            # A fresh random key per process is fine for development and tests.
+            secret = secrets.token_hex(32)
+        return cls(
+            env=portal_env,
+            secret_key=secret,
+            database_url=env.get("DATABASE_URL") or cls.database_url,
+            tenants_dir=Path(env.get("TENANTS_DIR") or cls.tenants_dir),
+            smtp_url=env.get("SMTP_URL") or None,
+            demo_accounts=_bool(env.get("DEMO_ACCOUNTS"), default=not production),
+            rate_limit_storage=env.get("RATELIMIT_STORAGE_URI") or cls.rate_limit_storage,
+            public_search_limit=env.get("PUBLIC_SEARCH_LIMIT") or cls.public_search_limit,
+            session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), default=production),
+            trusted_proxies=_int(env, "TRUSTED_PROXIES", 0),
+        )
+
+    def production_problems(self) -> list[str]:
+        """What makes this configuration unsafe for production (empty when it is safe)."""
+        problems: list[str] = []
+        if not self.secret_key:
+            problems.append("SECRET_KEY is not set. Set it to a random value of at least "
+                            f"{MIN_SECRET_LENGTH} characters.")
+        elif len(self.secret_key) < MIN_SECRET_LENGTH or self.secret_key.lower() in WEAK_SECRETS \
+                or len(set(self.secret_key)) < 8:
+            problems.append(f"SECRET_KEY is too weak. Use a random value of at least "
+                            f"{MIN_SECRET_LENGTH} characters.")
+        if self.database_url.startswith("sqlite"):
+            problems.append("DATABASE_URL points at SQLite. Production needs PostgreSQL "
+                            "(postgresql+psycopg://...).")
+        if self.demo_accounts:
+            problems.append("DEMO_ACCOUNTS is on. Demo officer accounts must never exist in "
+                            "production: unset DEMO_ACCOUNTS.")
+        return problems
+
+    def check(self) -> None:
+        if self.is_production:
+            problems = self.production_problems()
+            if problems:
+                raise UnsafeConfiguration(problems)
+
+    def flask_config(self) -> dict:
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.session_cookie_secure,
+            "SESSION_COOKIE_NAME": "portal_session",
+            "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
+            "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "BABEL_DEFAULT_LOCALE": "en",
+            "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),
+            "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+            "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        }

@@ -1,0 +1,65 @@
+"""Language choice: `?lang=`, then the `lang` cookie, then the browser, only among the
+languages the council offers. The portal's own pages (the list of councils) offer English
+and Welsh, because they serve Welsh councils too."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, g, request
+from flask_babel import get_locale
+
+PORTAL_LANGUAGES = ("en", "cy")
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+COOKIE = "lang"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def available_languages() -> tuple[str, ...]:
+    tenant = g.get("tenant")
+    if tenant is not None:
+        return tuple(tenant.languages)
+    return PORTAL_LANGUAGES
+
+
+def select_locale() -> str:
+    languages = available_languages()
+    asked = request.args.get("lang")
+    if asked in languages:
+        g.remember_language = asked
+        return asked
+    remembered = request.cookies.get(COOKIE)
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+def language_switch() -> list[dict]:
+    """Links to this page in each other language, keeping the rest of the query string."""
+    languages = available_languages()
+    if len(languages) < 2:
+        return []
+    here = current_language()
+    links = []
+    for code in languages:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+        args.append(("lang", code))
+        links.append({"code": code, "name": LANGUAGE_NAMES[code], "current": code == here,
+                      "href": f"{request.path}?{urlencode(args)}"})
+    return links
+
+
+def init_i18n(app: Flask) -> None:
+    app.jinja_env.globals["language_switch"] = language_switch
+    app.jinja_env.globals["current_language"] = current_language
+
+    @app.after_request
+    def _remember_language(response: Response) -> Response:
+        chosen = g.get("remember_language")
+        if chosen and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, httponly=True,
+                                samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"])
+        return response

@@ -1,0 +1,6 @@
+"""SQLAlchemy models, a module per aggregate. Import them all here so Alembic sees them."""
+from portal.models.base import Base, TenantOwned, Timestamped
+from portal.models.staff import ROLES, StaffUser
+from portal.models.tenant import TenantRow
+
+__all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES"]

@@ -1,0 +1,22 @@
+"""Officer accounts. An officer belongs to exactly one council."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.models.base import Base, TenantOwned, Timestamped
+
+ROLES = ("officer", "manager", "council_admin")
+
+
+class StaffUser(TenantOwned, Timestamped, Base):
+    __tablename__ = "staff_users"
+    __table_args__ = (UniqueConstraint("tenant_id", "email", name="uq_staff_users_tenant_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(32), nullable=False, default="officer")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

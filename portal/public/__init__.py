@@ -1,0 +1,5 @@
+"""Public pages: the portal's list of councils and each council's own pages."""
+from portal.public.council import council_bp
+from portal.public.portal import portal_bp
+
+__all__ = ["council_bp", "portal_bp"]

@@ -1,0 +1,170 @@
+"""One council per request, resolved once; every tenant-owned query scoped to it.
+
+Public pages find their council from the URL (`/<tenant>/...`); the back-office from the
+officer's account. Everything after that reads `current_tenant` (the council's configuration)
+and `current_tenant_id()` (its database id).
+
+The scoping hook adds `tenant_id = <current tenant>` to every ORM SELECT that touches a
+`TenantOwned` class and refuses to run one when no council is set (it fails closed). Code that
+must cross councils on purpose (the CLI that loads demo data, the platform administrator)
+says so with `unscoped()`; nothing else may.
+"""
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import Flask, abort, current_app, g, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from werkzeug.local import LocalProxy
+from werkzeug.routing import BaseConverter
+
+from portal.models.base import TenantOwned
+from portal.tenant_config import Tenant, load_tenants
+
+REGISTRY_KEY = "portal.tenants"
+_scope: contextvars.ContextVar[int | None] = contextvars.ContextVar("tenant_scope",
+                                                                       default=None)
+_unscoped: contextvars.ContextVar[bool] = contextvars.ContextVar("tenant_unscoped",
+                                                                   default=False)
+
+
+class TenantScopeError(RuntimeError):
+    """A query on council data was attempted with no council set."""
+
+
+class TenantSlugConverter(BaseConverter):
+    """Matches what a council slug may look like; whether it exists is checked later."""
+    regex = r"[a-z][a-z0-9-]{1,62}"
+
+
+# --- the registry of councils (their configuration files) -------------------------------
+
+def tenants() -> dict[str, Tenant]:
+    return current_app.extensions[REGISTRY_KEY]
+
+
+def tenant_or_404(slug: str) -> Tenant:
+    tenant = tenants().get(slug)
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+def _get_current_tenant() -> Tenant:
+    tenant = g.get("tenant")
+    if tenant is None:
+        raise TenantScopeError("No council is set for this request.")
+    return tenant
+
+
+current_tenant: Tenant = LocalProxy(_get_current_tenant)  # type: ignore[assignment]
+
+
+def tenant_id_for(slug: str) -> int | None:
+    """The database id of a council, cached for the life of the app."""
+    from portal.extensions import db
+    from portal.models.tenant import TenantRow
+
+    cache: dict[str, int] = current_app.extensions.setdefault("portal.tenant_ids", {})
+    if slug not in cache:
+        row_id = db.session.scalar(select(TenantRow.id).where(TenantRow.slug == slug))
+        if row_id is None:
+            return None
+        cache[slug] = row_id
+    return cache[slug]
+
+
+def current_tenant_id() -> int:
+    tenant_id = g.get("tenant_id")
+    if tenant_id is None:
+        tenant_id = tenant_id_for(_get_current_tenant().slug)
+        if tenant_id is None:
+            raise TenantScopeError(
+                f"Council {current_tenant.slug!r} is configured but not in the database: "
+                "run `flask tenants sync`.")
+        g.tenant_id = tenant_id
+    return tenant_id
+
+
+def set_request_tenant(tenant: Tenant) -> None:
+    g.tenant = tenant
+
+
+# --- scoping ------------------------------------------------------------------------------
+
+@contextmanager
+def tenant_scope(tenant_id: int) -> Iterator[None]:
+    """Run queries for one council outside a request (CLI, workers, tests)."""
+    token = _scope.set(tenant_id)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+@contextmanager
+def unscoped() -> Iterator[None]:
+    """Deliberately cross councils. Only reviewed callers use this."""
+    token = _unscoped.set(True)
+    try:
+        yield
+    finally:
+        _unscoped.reset(token)
+
+
+def _scoped_tenant_id() -> int | None:
+    scoped = _scope.get()
+    if scoped is not None:
+        return scoped
+    if has_app_context() and g.get("tenant") is not None:
+        return current_tenant_id()
+    return None
+
+
+def _touches_tenant_data(state: ORMExecuteState) -> bool:
+    return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
+
+
+def install_query_scoping() -> None:
+    """Register the session hook once per process."""
+    if getattr(install_query_scoping, "_installed", False):
+        return
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _scope_to_tenant(state: ORMExecuteState) -> None:
+        if not (state.is_select or state.is_update or state.is_delete):
+            return
+        if _unscoped.get() or not _touches_tenant_data(state):
+            return
+        tenant_id = _scoped_tenant_id()
+        if tenant_id is None:
+            raise TenantScopeError("Refusing to query council data with no council set.")
+        state.statement = state.statement.options(
+            with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id,
+                                 include_aliases=True))
+
+    @event.listens_for(Session, "before_flush")
+    def _stamp_new_rows(session: Session, _ctx, _instances) -> None:
+        if _unscoped.get():
+            return
+        for obj in session.new:
+            if not isinstance(obj, TenantOwned):
+                continue
+            tenant_id = _scoped_tenant_id()
+            if tenant_id is None:
+                raise TenantScopeError("Refusing to store council data with no council set.")
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant_id
+            elif obj.tenant_id != tenant_id:
+                raise TenantScopeError("Refusing to store a row for another council.")
+
+    install_query_scoping._installed = True  # type: ignore[attr-defined]
+
+
+def init_tenancy(app: Flask, tenants_dir, known_la_codes=None) -> None:
+    app.extensions[REGISTRY_KEY] = load_tenants(tenants_dir, known_la_codes=known_la_codes)
+    app.url_map.converters["tenant"] = TenantSlugConverter
+    install_query_scoping()

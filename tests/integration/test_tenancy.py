@@ -1,0 +1,71 @@
+"""The wall between councils: every query on council data is scoped, and fails closed."""
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import StaffUser
+from portal.tenancy import TenantScopeError, tenant_id_for, tenant_scope, unscoped
+
+
+@pytest.fixture
+def two_councils(app):
+    with app.app_context():
+        ids = tenant_id_for("stockport"), tenant_id_for("southwark")
+        for tenant_id, name in zip(ids, ("Stockport", "Southwark")):
+            with tenant_scope(tenant_id):
+                db.session.add(StaffUser(email="scope-test@example.invalid",
+                                         display_name=f"{name} scope test", role="officer"))
+                db.session.commit()
+        yield ids
+        with unscoped():
+            for user in db.session.scalars(select(StaffUser).where(
+                    StaffUser.email == "scope-test@example.invalid")):
+                db.session.delete(user)
+            db.session.commit()
+
+
+def test_a_query_sees_only_its_own_council(app, two_councils):
+    stockport, southwark = two_councils
+    with app.app_context():
+        with tenant_scope(stockport):
+            names = db.session.scalars(select(StaffUser.display_name).where(
+                StaffUser.email == "scope-test@example.invalid")).all()
+        assert names == ["Stockport scope test"]
+        with tenant_scope(southwark):
+            names = db.session.scalars(select(StaffUser.display_name).where(
+                StaffUser.email == "scope-test@example.invalid")).all()
+        assert names == ["Southwark scope test"]
+
+
+def test_a_query_with_no_council_is_refused(app, two_councils):
+    with app.app_context(), pytest.raises(TenantScopeError):
+        db.session.scalars(select(StaffUser)).all()
+
+
+def test_a_row_cannot_be_stored_for_another_council(app, two_councils):
+    stockport, southwark = two_councils
+    with app.app_context(), tenant_scope(stockport):
+        db.session.add(StaffUser(tenant_id=southwark, email="x@example.invalid",
+                                 display_name="Wrong council", role="officer"))
+        with pytest.raises(TenantScopeError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_a_row_with_no_council_is_refused(app):
+    with app.app_context():
+        db.session.add(StaffUser(email="y@example.invalid", display_name="Nobody", role="officer"))
+        with pytest.raises(TenantScopeError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_the_council_of_a_request_scopes_its_queries(app, two_councils):
+    stockport, _ = two_councils
+    with app.test_request_context("/stockport/"):
+        from flask import g
+
+        g.tenant = app.extensions["portal.tenants"]["stockport"]
+        names = db.session.scalars(select(StaffUser.display_name).where(
+            StaffUser.email == "scope-test@example.invalid")).all()
+        assert names == ["Stockport scope test"]
