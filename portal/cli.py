@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from portal.config import ROOT
@@ -23,7 +24,7 @@ def register_cli(app: Flask) -> None:
 
 # --- councils ------------------------------------------------------------------------------
 
-@click.group("tenants", help="Council configuration files.")
+@click.group("tenants", cls=AppGroup, help="Council configuration files.")
 def tenants_cli() -> None:
     pass
 
@@ -76,7 +77,7 @@ def sync_tenants() -> list[str]:
 
 # --- demo data -----------------------------------------------------------------------------
 
-@click.group("demo", help="Demo data for development. Refused in production.")
+@click.group("demo", cls=AppGroup, help="Demo data for development. Refused in production.")
 def demo_cli() -> None:
     pass
 
@@ -136,7 +137,7 @@ def _pybabel(*args: str) -> None:
     subprocess.run([str(pybabel), *args], check=True, cwd=ROOT)
 
 
-@click.group("translations", help="Extract, update, compile and check the Welsh catalogue.")
+@click.group("translations", cls=AppGroup, help="Extract, update, compile and check the Welsh catalogue.")
 def translations_cli() -> None:
     pass
 

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, g, render_template
 from portal.access import public
 from portal.i18n import current_language
 from portal.public.catalogue import FORMS
-from portal.public.formatting import describe_opening
 from portal.tenancy import current_tenant, set_request_tenant, tenant_or_404
 
 council_bp = Blueprint("council", __name__, url_prefix="/<tenant:tenant>")
@@ -33,7 +32,7 @@ def safeguarding_route():
 def _council_context() -> dict:
     # App-wide, so that error pages under a council's address show that council.
     return {"tenant": g.get("tenant"), "safeguarding_route": safeguarding_route,
-            "forms_catalogue": FORMS, "describe_opening": describe_opening}
+            "forms_catalogue": FORMS}
 
 
 @council_bp.app_template_filter("t")
