@@ -44,7 +44,12 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) tenants sync
 	$(FLASK) demo load
-	@echo "The portal is on http://127.0.0.1:$(PORT)"
+	@echo "The portal is on http://127.0.0.1:$(PORT); the emails it sends are at /_dev/mail/"
+	@# The outbox worker sends queued emails (to the capture outside production) beside the
+	@# web server, and is stopped with it (Ctrl-C).
+	@$(FLASK) outbox work & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install

@@ -113,6 +113,22 @@ def _init_tenancy(app: Flask, settings: Settings) -> None:
     from portal.tenancy import init_tenancy
 
     init_tenancy(app, settings.tenants_dir, known_la_codes=known_la_codes())
+    _init_forms(app, settings)
+
+
+def _init_forms(app: Flask, settings: Settings) -> None:
+    """Every council's forms, checked at start-up: a wrong definition or overlay stops it."""
+    from flask_babel import format_date
+
+    from forms.builder import error_list
+    from forms.loader import effective_definitions, load_definitions
+    from forms.registry import INPUT_ATTRIBUTES, macro_for, text_limit
+    from portal.tenancy import REGISTRY_KEY
+
+    app.extensions["portal.forms"] = effective_definitions(
+        load_definitions(), app.extensions[REGISTRY_KEY], settings.tenants_dir)
+    app.jinja_env.globals.update(format_date=format_date, error_list=error_list, macro_for=macro_for,
+                                 text_limit=text_limit, input_attributes=INPUT_ATTRIBUTES)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -120,6 +136,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(council_bp)
+    if not app.config["PORTAL_SETTINGS"].is_production:
+        # Development only: the captured outgoing emails at /_dev/mail.
+        from portal.outbox.dev import dev_mail_bp
+
+        app.register_blueprint(dev_mail_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

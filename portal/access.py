@@ -23,6 +23,21 @@ def public(view: F) -> F:
     return _mark(view, "public")
 
 
+def dev_only(view: F) -> F:
+    """A development tool (e.g. the captured emails at /_dev/mail). Its blueprint is registered
+    only outside production, and the view answers 404 in production all the same."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        from flask import abort, current_app
+
+        if current_app.config["PORTAL_SETTINGS"].is_production:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, "dev_only")  # type: ignore[return-value]
+
+
 def access_of(view: Callable) -> str | None:
     return getattr(view, ACCESS_ATTR, None)
 

@@ -20,6 +20,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
+    from portal.outbox.cli import outbox_cli
+
+    app.cli.add_command(outbox_cli)
 
 
 # --- councils ------------------------------------------------------------------------------
@@ -151,7 +154,7 @@ def translations_extract() -> None:
 def translations_update() -> None:
     translations_extract.callback()  # type: ignore[misc]
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-             "--omit-header", "--ignore-obsolete")
+             "--ignore-obsolete")
 
 
 @translations_cli.command("compile")

@@ -43,6 +43,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _smtp_in_clear(url: str) -> bool:
+    """A plain smtp:// URL to anywhere but this machine (a local relay may take plain SMTP)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme == "smtp" and parts.hostname not in {"127.0.0.1", "::1", "localhost"}
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -53,8 +61,17 @@ class Settings:
     demo_accounts: bool = True
     rate_limit_storage: str = "memory://"
     public_search_limit: str = "120 per minute"
+    public_form_limit: str = "300 per hour"
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
+    # Email (portal.outbox): SMTP_URL or GOV.UK Notify; outside production, a local capture.
+    notify_api_key: str | None = None
+    notify_template_id: str | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    mail_from: str | None = None
+    mail_capture_dir: Path = INSTANCE_DIR / "mail"
+    portal_base_url: str = "http://127.0.0.1:5000"
+    outbox_max_attempts: int = 8
     extra: dict = field(default_factory=dict)
 
     @property
@@ -79,8 +96,16 @@ class Settings:
             demo_accounts=_bool(env.get("DEMO_ACCOUNTS"), default=not production),
             rate_limit_storage=env.get("RATELIMIT_STORAGE_URI") or cls.rate_limit_storage,
             public_search_limit=env.get("PUBLIC_SEARCH_LIMIT") or cls.public_search_limit,
+            public_form_limit=env.get("PUBLIC_FORM_LIMIT") or cls.public_form_limit,
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), default=production),
             trusted_proxies=_int(env, "TRUSTED_PROXIES", 0),
+            notify_api_key=env.get("NOTIFY_API_KEY") or None,
+            notify_template_id=env.get("NOTIFY_TEMPLATE_ID") or None,
+            notify_base_url=env.get("NOTIFY_BASE_URL") or cls.notify_base_url,
+            mail_from=env.get("MAIL_FROM") or None,
+            mail_capture_dir=Path(env.get("MAIL_CAPTURE_DIR") or cls.mail_capture_dir),
+            portal_base_url=(env.get("PORTAL_BASE_URL") or cls.portal_base_url).rstrip("/"),
+            outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 8),
         )
 
     def production_problems(self) -> list[str]:
@@ -99,6 +124,19 @@ class Settings:
         if self.demo_accounts:
             problems.append("DEMO_ACCOUNTS is on. Demo officer accounts must never exist in "
                             "production: unset DEMO_ACCOUNTS.")
+        if not (self.smtp_url or self.notify_api_key):
+            problems.append("No email sender is configured, so no email would leave. Set SMTP_URL "
+                            "(smtp+starttls://user:pass@host:587 or smtps://host:465) or "
+                            "NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
+        elif self.smtp_url and not self.notify_api_key and _smtp_in_clear(self.smtp_url):
+            problems.append("SMTP_URL sends mail unencrypted to another machine. Use "
+                            "smtp+starttls://... or smtps://... (plain smtp:// only to 127.0.0.1).")
+        elif self.notify_api_key and not self.notify_template_id:
+            problems.append("NOTIFY_API_KEY is set but NOTIFY_TEMPLATE_ID is not: give the id of "
+                            "the Notify template whose subject is ((subject)) and body ((body)).")
+        if not self.portal_base_url.startswith("https://") or "127.0.0.1" in self.portal_base_url:
+            problems.append("PORTAL_BASE_URL is not the portal's public https:// address; emails "
+                            "link to it.")
         return problems
 
     def check(self) -> None:

@@ -21,7 +21,11 @@ def available_languages() -> tuple[str, ...]:
     return PORTAL_LANGUAGES
 
 
-def select_locale() -> str:
+# English dates and numbers are written the British way.
+BABEL_LOCALES = {"en": "en_GB", "cy": "cy"}
+
+
+def choose_language() -> str:
     languages = available_languages()
     asked = request.args.get("lang")
     if asked in languages:
@@ -33,8 +37,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def select_locale() -> str:
+    return BABEL_LOCALES[choose_language()]
+
+
 def current_language() -> str:
-    return str(get_locale() or "en")
+    """'en' or 'cy': the page's language."""
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def language_switch() -> list[dict]:

@@ -26,9 +26,8 @@ def extract_now() -> set:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "messages.pot"
-        subprocess.run([str(Path(sys.executable).with_name("pybabel")), *EXTRACT_ARGS,
-                        "--quiet", "-o", str(out), "."], check=True, cwd=ROOT,
-                       capture_output=True)
+        subprocess.run([str(Path(sys.executable).with_name("pybabel")), "-q", *EXTRACT_ARGS,
+                        "-o", str(out), "."], check=True, cwd=ROOT, capture_output=True)
         return _ids(out)
 
 

@@ -1,6 +1,9 @@
 """SQLAlchemy models, a module per aggregate. Import them all here so Alembic sees them."""
 from portal.models.base import Base, TenantOwned, Timestamped
+from portal.models.outbox import OutboxMessage
 from portal.models.staff import ROLES, StaffUser
+from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
 
-__all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES"]
+__all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES", "OutboxMessage",
+           "FormDraft", "ReferenceCounter", "Submission"]

@@ -1,7 +1,7 @@
 """A council's public pages: start page, contacts, accessibility and privacy, form starts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from portal.access import public
 from portal.i18n import current_language
@@ -63,12 +63,3 @@ def accessibility():
 @public
 def privacy():
     return render_template("public/privacy.html")
-
-
-@council_bp.get("/forms/<form_slug>")
-@public
-def form_start(form_slug: str):
-    form = FORMS.get(form_slug)
-    if form is None or not current_tenant.offers(form_slug):
-        abort(404)
-    return render_template("public/form_start.html", form_info=form)

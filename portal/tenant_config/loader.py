@@ -156,7 +156,7 @@ def _load(path: Path, known_la_codes: Mapping[str, str] | None) -> tuple[Tenant 
     try:
         tenant = Tenant.model_validate(data, context={"folder": folder, "known_la_codes": known_la_codes})
     except ValidationError as exc:
-        return None, [Problem(label, format_loc(error["loc"]), _message(error)) for error in exc.errors()]
+        return None, [Problem(label, format_loc(error["loc"]), error_message(error)) for error in exc.errors()]
     return tenant, []
 
 
@@ -190,7 +190,7 @@ _TYPE_MESSAGES = {
 }
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def error_message(error: Mapping[str, Any], root: type[BaseModel] = Tenant) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
@@ -198,7 +198,7 @@ def _message(error: Mapping[str, Any]) -> str:
         return "is required but missing"
     if kind == "extra_forbidden":
         name = str(error["loc"][-1])
-        known = _field_names_at(tuple(error["loc"][:-1]))
+        known = _field_names_at(tuple(error["loc"][:-1]), root)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f'; did you mean "{close[0]}"?' if close else (
             "; allowed here: " + ", ".join(known) if known else ""
@@ -235,9 +235,9 @@ def _model_in(annotation: Any) -> Any:
     return annotation
 
 
-def _field_names_at(loc: tuple[Any, ...]) -> list[str]:
+def _field_names_at(loc: tuple[Any, ...], root: type[BaseModel] = Tenant) -> list[str]:
     """The keys allowed by the model at ``loc`` (for "did you mean ...?")."""
-    current: Any = Tenant
+    current: Any = root
     for part in loc:
         current = _model_in(current)
         if isinstance(part, int):

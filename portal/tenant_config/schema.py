@@ -493,11 +493,25 @@ class Contact(Model):
         return self
 
 
+class DutyContact(Model):
+    """The mailbox the portal alerts at once when an urgent (safeguarding) submission arrives.
+    Never shown on public pages; the alert carries only the reference."""
+
+    email: Email
+    demo: bool = False
+
+
 class Contacts(Model):
     cme: CmeContact
     named_person: NamedPerson
     safeguarding: Safeguarding
+    duty: DutyContact | None = None
     others: list[Contact] = []
+
+    @property
+    def duty_email(self) -> str:
+        """Where urgent alerts go: the duty mailbox, else the CME contact's address."""
+        return self.duty.email if self.duty else self.cme.email
 
 
 # --------------------------------------------------------------------------------------------

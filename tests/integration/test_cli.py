@@ -60,7 +60,8 @@ def test_production_refuses_to_start_while_demo_accounts_exist(app, database_url
     production = replace(make_settings(database_url), env="production",
                          secret_key="f3c9a1e07b5d4c2a9e8f7d6c5b4a39281706f5e4d3c2b1a0",
                          database_url="postgresql+psycopg://x@127.0.0.1:1/none",
-                         demo_accounts=False)
+                         demo_accounts=False, smtp_url="smtps://mail.internal:465",
+                         portal_base_url="https://cme.example.gov.uk")
     # The database is unreachable here, so the start-up check cannot see any account...
     create_app(production)
     # ...on the suite's own database it finds the demo accounts and refuses.

@@ -7,8 +7,12 @@ GOOD_SECRET = "f3c9a1e07b5d4c2a9e8f7d6c5b4a39281706f5e4d3c2b1a0"
 PG = "postgresql+psycopg://portal@db.internal/portal"
 
 
+MAIL = {"SMTP_URL": "smtp+starttls://portal:pw@mail.internal:587",
+        "PORTAL_BASE_URL": "https://cme.example.gov.uk"}
+
+
 def production(**env):
-    return Settings.from_env({"PORTAL_ENV": "production", **env})
+    return Settings.from_env({"PORTAL_ENV": "production", **MAIL, **env})
 
 
 def test_a_safe_production_configuration_starts():

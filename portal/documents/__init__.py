@@ -1,0 +1,1 @@
+"""PDFs made with WeasyPrint: receipts, case summaries, reports."""

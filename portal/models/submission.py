@@ -1,0 +1,77 @@
+"""What the public sends: drafts in progress, and stored submissions with their references."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.models.base import Base, TenantOwned, Timestamped, utcnow
+
+
+class FormDraft(TenantOwned, Base):
+    """Answers in progress, kept server-side under an unguessable token (the browser holds only
+    the token, in its session cookie). Expired drafts are deleted."""
+
+    __tablename__ = "form_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    form_slug: Mapped[str] = mapped_column(String(40), nullable=False)
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    # The one-time token the final POST carries: one submission per token, ever.
+    submission_token: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                 index=True)
+
+
+class Submission(TenantOwned, Timestamped, Base):
+    """A form as sent: typed columns for what the back-office filters and matches on, and
+    every answer as JSON."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index("ix_submissions_tenant_received", "tenant_id", "received_at"),
+        Index("ix_submissions_tenant_dob", "tenant_id", "child_dob"),
+        Index("ix_submissions_tenant_upn", "tenant_id", "upn"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
+    submission_token: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    form_slug: Mapped[str] = mapped_column(String(40), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    language: Mapped[str] = mapped_column(String(5), nullable=False, default="en")
+    child_first_name: Mapped[str | None] = mapped_column(String(200))
+    child_last_name: Mapped[str | None] = mapped_column(String(200))
+    child_dob: Mapped[date | None] = mapped_column(Date)
+    upn: Mapped[str | None] = mapped_column(String(13))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    school_laestab: Mapped[str | None] = mapped_column(String(7))
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    sender_email: Mapped[str | None] = mapped_column(String(254))
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False)
+    # the deletion rules that applied when it was received (e.g. england-2024)
+    rules_version: Mapped[str | None] = mapped_column(String(20))
+    deletion_earliest: Mapped[date | None] = mapped_column(Date)
+    team_key: Mapped[str | None] = mapped_column(String(64))
+    officer: Mapped[str | None] = mapped_column(String(200))
+    routing_reason: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="new")
+
+
+class ReferenceCounter(TenantOwned, Base):
+    """The last reference number given for a council and year: STK-2026-000123."""
+
+    __tablename__ = "reference_counters"
+    __table_args__ = (UniqueConstraint("tenant_id", "year", name="uq_reference_counters_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

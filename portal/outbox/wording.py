@@ -1,0 +1,93 @@
+"""The sentences of the portal's emails, translatable as whole sentences with named placeholders.
+
+They live here rather than in the email templates so that the existing extraction (`flask
+translations extract`, which reads `portal/**.py` and `templates/**.html`) finds them; the
+templates in `templates/emails/` only lay them out. Each function is called inside
+`force_locale(language)`, so `gettext` answers in the email's language.
+
+What an email may contain: a reference, a form's name, the council's names and contacts, a link
+to the back-office. Never a child's details: these functions are not given any.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portal.tenant_config import Tenant
+
+
+def _contact_lines(tenant: Tenant, language: str) -> dict:
+    cme = tenant.contacts.cme
+    return {
+        "contact_heading": _("If you have a question"),
+        "cme_team": cme.team.get(language),
+        "phone_label": _("Telephone:"),
+        "cme_phone": cme.phone,
+        "email_label": _("Email:"),
+        "cme_email": cme.email,
+    }
+
+
+def acknowledgement(tenant: Tenant, *, reference: str, form_title: str, urgent: bool,
+                    language: str) -> dict:
+    council = tenant.display_name(language)
+    words = {
+        "subject": _("We have received your form – reference %(reference)s",
+                     reference=reference),
+        "received": _("%(council)s has received your form: %(form)s.", council=council,
+                      form=form_title),
+        "reference": _("Your reference number is %(reference)s. Please quote it if you "
+                       "contact us about this.", reference=reference),
+        "next_heading": _("What happens next"),
+        "next": _("The council's children missing education team will look at what you sent. "
+                  "They will contact you if they need to know more."),
+        "footer": _("This email was sent automatically by the children missing education "
+                    "portal. To keep the child safe, it does not include any of their details."),
+        **_contact_lines(tenant, language),
+    }
+    if urgent:
+        sg = tenant.contacts.safeguarding
+        hours = "; ".join(opening.describe(language) for opening in sg.office_hours)
+        words.update({
+            "urgent_heading": _("You told us you are worried about a child's safety"),
+            "urgent_now": _("If a child is in immediate danger, call 999 now. Do not wait for "
+                            "us to contact you."),
+            "urgent_office": _("To talk to someone about a child at risk, call %(name)s on "
+                               "%(phone)s (%(hours)s).", name=sg.name.get(language),
+                               phone=sg.phone, hours=hours),
+            "urgent_out_of_hours": _("At other times, call %(name)s on %(phone)s.",
+                                     name=sg.out_of_hours.name.get(language),
+                                     phone=sg.out_of_hours.phone),
+        })
+    return words
+
+
+def team_notification(tenant: Tenant, *, team_name: str, reference: str, urgent: bool,
+                      link: str, form_title: str | None) -> dict:
+    if urgent:
+        subject = _("Urgent: a new referral is waiting – %(reference)s", reference=reference)
+        waiting = _("A new urgent referral is waiting for %(team)s. The sender said they are "
+                    "worried about a child's safety: please look at it now.", team=team_name)
+    else:
+        subject = _("A new referral is waiting – %(reference)s", reference=reference)
+        waiting = _("A new referral is waiting for %(team)s.", team=team_name)
+    return {
+        "subject": subject,
+        "waiting": waiting,
+        "reference": _("Reference: %(reference)s", reference=reference),
+        "form": _("Form: %(form)s", form=form_title) if form_title else None,
+        "link": _("Sign in to the back-office to see it: %(link)s", link=link),
+        "footer": _("To keep the child safe, this email does not include any of their "
+                    "details."),
+    }
+
+
+def urgent_alert(tenant: Tenant, *, council: str, reference: str, link: str) -> dict:
+    return {
+        "subject": _("Urgent referral received – %(reference)s", reference=reference),
+        "arrived": _("An urgent referral has just arrived at %(council)s. The sender said they "
+                     "are worried about a child's safety.", council=council),
+        "reference": _("Reference: %(reference)s", reference=reference),
+        "link": _("Sign in to the back-office to see it now: %(link)s", link=link),
+        "footer": _("To keep the child safe, this email does not include any of their "
+                    "details."),
+    }

@@ -1,0 +1,1 @@
+"""Storing what the public sends: drafts in progress, references, and final submissions."""
