@@ -6,8 +6,8 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-if config.config_file_name:
-    # Keep the application's loggers (and pytest's capture) working during migrations.
+if config.config_file_name and not logging.getLogger().handlers:
+    # Only when nothing has set logging up: the application's (and the tests') handlers stay.
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

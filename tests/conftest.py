@@ -7,6 +7,7 @@ a unique name on that server, runs everything there and drops it afterwards.
 """
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from contextlib import contextmanager
@@ -96,8 +97,31 @@ def app_with(database_url, app):
     return build
 
 
+# What the whole suite has sent and received: the canary test (tests/integration/
+# test_zz_canary.py) checks that no child's details ever appear in any of it.
+SEEN: dict[str, list[str]] = {"urls": [], "cookies": [], "logs": []}
+
+
+class _RecordEverything(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            SEEN["logs"].append(self.format(record))
+        except Exception:  # noqa: BLE001 - a record that cannot be formatted holds nothing
+            pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def record_every_log_line():
+    handler = _RecordEverything(level=logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+    yield
+    logging.getLogger().removeHandler(handler)
+
+
 class CheckedClient:
-    """A test client that runs the page checker on every HTML page it fetches."""
+    """A test client that runs the page checker on every HTML page it fetches, and records
+    every address it asks for and every cookie it is given."""
 
     def __init__(self, flask_client):
         self._client = flask_client
@@ -106,6 +130,10 @@ class CheckedClient:
         return getattr(self._client, name)
 
     def _checked(self, response, url):
+        SEEN["urls"].append(str(url))
+        if response.location:
+            SEEN["urls"].append(response.location)
+        SEEN["cookies"].extend(response.headers.getlist("Set-Cookie"))
         if response.mimetype == "text/html" and not response.headers.get("HX-Request"):
             body = response.get_data(as_text=True)
             if body.lstrip().lower().startswith("<!doctype html"):

@@ -14,11 +14,15 @@ TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
 REFERENCE = re.compile(r'id="reference">([A-Z]{3}-\d{4}-\d{6})<')
 ERRORS = re.compile(r'govuk-error-message">\s*<span[^>]*>[^<]*</span>\s*([^<]*?)\s*<')
 
-# Invented names: the canary tests look for these everywhere they must never appear.
-CHILD_FIRST = "Zebedee"
-CHILD_LAST = "Quillfeather"
-CHILD_DOB = date(2014, 3, 14)
-ADDRESS = "17 Canary Wharf Row"
+from tests.canary import CANARY_CHILD
+
+# The invented canary child: the canary tests look for it where it must never appear.
+CHILD_FIRST = CANARY_CHILD["first_name"]
+CHILD_LAST = CANARY_CHILD["last_name"]
+CHILD_DOB = date.fromisoformat(CANARY_CHILD["date_of_birth"])
+ADDRESS = CANARY_CHILD["address"]
+UPN = CANARY_CHILD["upn"]
+POSTCODE = CANARY_CHILD["postcode"]
 
 
 def csrf_of(html: str) -> str:
@@ -48,8 +52,8 @@ def answer_for(question: Question, tenant, *, item: int = 0) -> dict[str, str | 
         value = question.options[0].value if question.options else _first_choice(question, tenant)
         return {key: [value]}
     values = {
-        "email": "sender@example.com", "phone": "01632 960001", "upn": "B801200005001",
-        "postcode": "sk1 3ta", "number": "2", "textarea": f"{ADDRESS}, Testtown",
+        "email": "sender@example.com", "phone": "01632 960001", "upn": UPN.lower(),
+        "postcode": POSTCODE.lower().replace(" ", ""), "number": "2", "textarea": f"{ADDRESS}, Testtown",
         "laestab": tenant.schools[0].laestab if tenant.schools else f"{tenant.dfe_code}2000",
     }
     if kind in values:

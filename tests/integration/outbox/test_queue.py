@@ -13,7 +13,7 @@ from portal.models import OutboxMessage
 from portal.outbox import (OutboxError, is_sendable_address, queue_acknowledgement,
                            queue_email, queue_team_notification, queue_urgent_alert)
 from portal.tenancy import TenantScopeError, tenant_id_for, tenant_scope
-from tests.integration.outbox.canary import (CANARY_CHILD, assert_no_child_details_in_outbox,
+from tests.canary import (CANARY_CHILD, assert_no_child_details_in_outbox,
                                              child_details_in)
 from tests.integration.outbox.conftest import council, queue_in, rows
 
