@@ -134,3 +134,21 @@ def text_limit(question: Question) -> int | None:
     if question.type in ("date", "yes_no", "radios", "checkboxes", "select"):
         return None
     return question.max_length or TEXT_LIMITS.get(question.type, DEFAULT_TEXT_LIMIT)
+
+
+def character_count_text() -> dict:
+    """The character count's words (GOV.UK Frontend shows them with JavaScript on), in the
+    page's language. %{count} is filled in by GOV.UK Frontend."""
+    from flask_babel import gettext as _
+
+    remaining, remaining_one = (_("You have %{count} characters remaining"),
+                                _("You have %{count} character remaining"))
+    too_many, too_many_one = (_("You have %{count} characters too many"),
+                              _("You have %{count} character too many"))
+    plural = ("zero", "two", "few", "many", "other")
+    return {
+        "textareaDescriptionText": _("You can enter up to %{count} characters"),
+        "charactersUnderLimitText": {"one": remaining_one, **{k: remaining for k in plural}},
+        "charactersAtLimitText": _("You have 0 characters remaining"),
+        "charactersOverLimitText": {"one": too_many_one, **{k: too_many for k in plural}},
+    }

@@ -122,13 +122,14 @@ def _init_forms(app: Flask, settings: Settings) -> None:
 
     from forms.builder import error_list
     from forms.loader import effective_definitions, load_definitions
-    from forms.registry import INPUT_ATTRIBUTES, macro_for, text_limit
+    from forms.registry import INPUT_ATTRIBUTES, character_count_text, macro_for, text_limit
     from portal.tenancy import REGISTRY_KEY
 
     app.extensions["portal.forms"] = effective_definitions(
         load_definitions(), app.extensions[REGISTRY_KEY], settings.tenants_dir)
     app.jinja_env.globals.update(format_date=format_date, error_list=error_list, macro_for=macro_for,
-                                 text_limit=text_limit, input_attributes=INPUT_ATTRIBUTES)
+                                 text_limit=text_limit, input_attributes=INPUT_ATTRIBUTES,
+                                 character_count_text=character_count_text)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -137,7 +137,7 @@ def form_page(form_slug: str, page_key: str):
                                **_page_context(definition, page, answers, form)), 200
     answers.update(page_answers(form, page))
     try:
-        drafts.save_answers(draft, answers, _now())
+        drafts.save_answers(draft, answers, _now(), locale)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

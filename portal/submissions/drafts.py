@@ -48,8 +48,9 @@ def start_draft(tenant_slug: str, form_slug: str, language: str, now: datetime) 
     return draft
 
 
-def save_answers(draft: FormDraft, answers: dict, now: datetime) -> None:
+def save_answers(draft: FormDraft, answers: dict, now: datetime, language: str) -> None:
     draft.answers = answers
+    draft.language = language  # the language the sender is using now: emails follow it
     draft.updated_at = now
     draft.expires_at = now + LIFETIME
 
