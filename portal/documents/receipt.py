@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -13,16 +12,13 @@ from forms.journey import summary
 from forms.schema import FormDefinition
 from portal.i18n import BABEL_LOCALES
 from portal.models.submission import Submission
-from portal.submissions.store import readiness_for
+from portal.submissions.store import readiness_for, received_in_london
 from portal.tenant_config import Tenant
 
-LONDON = ZoneInfo("Europe/London")
 
 
 def receipt_html(*, definition: FormDefinition, submission: Submission, tenant: Tenant) -> str:
-    received = submission.received_at
-    received_local = (received if received.tzinfo else received.replace(
-        tzinfo=ZoneInfo("UTC"))).astimezone(LONDON)
+    received_local = received_in_london(submission)
     language = submission.language
     with force_locale(BABEL_LOCALES.get(language, language)):
         return render_template(

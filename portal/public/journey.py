@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import (Response, abort, current_app, g, redirect, render_template, request,
+from flask import (Response, abort, current_app, redirect, render_template, request,
                    session, url_for)
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,7 +25,7 @@ from portal.models.submission import Submission
 from portal.public.council import council_bp
 from portal.rules.school_age import is_of_compulsory_school_age
 from portal.submissions import drafts
-from portal.submissions.store import file_submission, readiness_for
+from portal.submissions.store import file_submission, readiness_for, received_in_london
 from portal.tenancy import current_tenant, current_tenant_id
 
 LONDON = ZoneInfo("Europe/London")
@@ -271,8 +270,7 @@ def form_confirmation(form_slug: str):
     if submission is None:
         return redirect(url_for("council.form_start", form_slug=form_slug), 303)
     readiness = readiness_for(definition, submission.answers, current_tenant,
-                              submission.received_at.astimezone(LONDON).date()
-                              if submission.received_at.tzinfo else submission.received_at.date())
+                              received_in_london(submission).date())
     return render_template("public/form_confirmation.html", definition=definition,
                            submission=submission, readiness=readiness)
 

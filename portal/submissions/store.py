@@ -4,7 +4,7 @@ two tabs) finds the submission its one-time token already made."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -28,6 +28,14 @@ FLAG_ANSWERS = ("looked_after", "child_protection_plan")
 class Filed:
     submission: Submission
     already_filed: bool
+
+
+def received_in_london(submission: Submission) -> datetime:
+    """When it arrived, on the council's clock (SQLite hands back a naive UTC time)."""
+    received = submission.received_at
+    if received.tzinfo is None:
+        received = received.replace(tzinfo=timezone.utc)
+    return received.astimezone(LONDON)
 
 
 def find_by_token(token: str) -> Submission | None:
