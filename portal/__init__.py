@@ -75,6 +75,7 @@ def _configure_logging(app: Flask) -> None:
     # the request log never includes query strings or bodies beyond that.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app.logger.setLevel(logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _configure_templates(app: Flask) -> None:
