@@ -20,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tenants_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(drafts_cli)
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
@@ -123,6 +124,25 @@ def load_demo_accounts() -> list[str]:
                 lines.append(f"  {tenant.slug:<18} {role:<14} {email}")
             db.session.commit()
     return lines
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+@click.group("drafts", cls=AppGroup, help="Answers in progress on the public forms.")
+def drafts_cli() -> None:
+    pass
+
+
+@drafts_cli.command("purge", help="Delete every council's expired drafts (run it daily).")
+def drafts_purge() -> None:
+    from portal.extensions import db
+    from portal.submissions.drafts import delete_expired
+    from portal.tenancy import unscoped
+
+    with unscoped():
+        removed = delete_expired()
+        db.session.commit()
+    click.echo(f"{removed} expired draft(s) deleted")
 
 
 # --- translations --------------------------------------------------------------------------

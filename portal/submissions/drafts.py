@@ -37,6 +37,7 @@ def current_draft(tenant_slug: str, form_slug: str, now: datetime) -> FormDraft 
 
 
 def start_draft(tenant_slug: str, form_slug: str, language: str, now: datetime) -> FormDraft:
+    delete_expired(now)  # the council's abandoned drafts go as new ones start
     draft = FormDraft(token=secrets.token_urlsafe(32), form_slug=form_slug, answers={},
                       language=language, submission_token=secrets.token_urlsafe(32),
                       created_at=now, updated_at=now, expires_at=now + LIFETIME)
@@ -62,8 +63,11 @@ def forget_draft(tenant_slug: str, form_slug: str) -> None:
 
 
 def delete_expired(now: datetime | None = None) -> int:
-    """Remove drafts past their expiry (run by the worker and `flask drafts purge`)."""
-    result = db.session.execute(delete(FormDraft).where(FormDraft.expires_at <= (now or utcnow())))
+    """Remove drafts past their expiry: the current council's as a draft starts, every
+    council's with `flask drafts purge` (inside `unscoped()`)."""
+    result = db.session.execute(
+        delete(FormDraft).where(FormDraft.expires_at <= (now or utcnow()))
+        .execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 

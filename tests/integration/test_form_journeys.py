@@ -228,3 +228,30 @@ def test_bad_answers_get_an_error_beside_the_field_and_keep_what_was_typed(app, 
         if value and len(value) < 200:
             assert f'value="{value}"' in body, name
 
+
+
+def test_expired_answers_are_not_resumed_and_are_deleted(app, app_with, checked_client):
+    from datetime import datetime, timedelta, timezone
+
+    from portal.models import FormDraft
+
+    start = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    then = app_with(clock=lambda: start)
+    client = checked_client(then.test_client())
+    trip = journey(then, client, "stockport", "ehe-notification")
+    trip.start()
+    with then.app_context(), unscoped():
+        token = db.session.scalars(select(FormDraft.token).order_by(FormDraft.id.desc())).first()
+    later = app_with(clock=lambda: start + timedelta(hours=25))
+    late_client = checked_client(later.test_client())
+    late_client.set_cookie("portal_session", client.get_cookie("portal_session").value)
+    response = late_client.get(trip.base + "/safety")
+    assert response.status_code == 303 and response.location.endswith("ehe-notification")
+    journey(later, late_client, "stockport", "ehe-notification").start()
+    with later.app_context(), unscoped():
+        assert db.session.scalar(select(FormDraft).where(FormDraft.token == token)) is None
+
+
+def test_drafts_purge_deletes_every_councils_expired_drafts(app):
+    result = app.test_cli_runner().invoke(args=["drafts", "purge"])
+    assert result.exit_code == 0 and "expired draft(s) deleted" in result.output

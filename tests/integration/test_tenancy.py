@@ -69,3 +69,34 @@ def test_the_council_of_a_request_scopes_its_queries(app, two_councils):
         names = db.session.scalars(select(StaffUser.display_name).where(
             StaffUser.email == "scope-test@example.invalid")).all()
         assert names == ["Stockport scope test"]
+
+
+def test_a_bulk_delete_is_scoped_to_its_council(app):
+    from datetime import datetime, timedelta, timezone
+
+    from portal.models import FormDraft
+    from portal.submissions.drafts import delete_expired
+
+    long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    with app.app_context():
+        ids = {}
+        for slug in ("stockport", "southwark"):
+            with tenant_scope(tenant_id_for(slug)):
+                draft = FormDraft(token=f"scope-{slug}", form_slug="ehe-notification",
+                                  answers={}, submission_token=f"scope-sub-{slug}",
+                                  created_at=long_ago, updated_at=long_ago,
+                                  expires_at=long_ago + timedelta(hours=1))
+                db.session.add(draft)
+                db.session.commit()
+                ids[slug] = draft.id
+        with tenant_scope(tenant_id_for("stockport")):
+            delete_expired(datetime(2021, 1, 1, tzinfo=timezone.utc))
+            db.session.commit()
+        with unscoped():
+            left = set(db.session.scalars(select(FormDraft.token).where(
+                FormDraft.token.like("scope-%"))))
+        assert left == {"scope-southwark"}
+        with unscoped():
+            db.session.execute(FormDraft.__table__.delete().where(
+                FormDraft.__table__.c.token == "scope-southwark"))
+            db.session.commit()
