@@ -255,3 +255,14 @@ def test_expired_answers_are_not_resumed_and_are_deleted(app, app_with, checked_
 def test_drafts_purge_deletes_every_councils_expired_drafts(app):
     result = app.test_cli_runner().invoke(args=["drafts", "purge"])
     assert result.exit_code == 0 and "expired draft(s) deleted" in result.output
+
+
+def test_too_many_form_posts_from_one_address_get_a_429(app_with, checked_client):
+    limited = app_with(public_form_limit="3 per hour")
+    client = checked_client(limited.test_client())
+    start = "/stockport/forms/ehe-notification"
+    statuses = []
+    for _ in range(4):
+        html = client.get(start).get_data(as_text=True)
+        statuses.append(client.post(start, data={"csrf_token": csrf_of(html)}).status_code)
+    assert statuses == [303, 303, 303, 429]
