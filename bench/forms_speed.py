@@ -3,7 +3,7 @@ And how long does the final submission POST take with 8 senders at once?
 
     .venv/bin/python bench/forms_speed.py [--seconds 10] [--postgres URL]
 
-Starts gunicorn (2 workers) on a free port of 127.0.0.1 against a fresh database (SQLite, or
+Starts gunicorn (2 sync workers) on a free port of 127.0.0.1 against a fresh database (SQLite, or
 a new database on the PostgreSQL server given, dropped afterwards), drives it from 4 client
 processes with keep-alive connections, prints the figures and stops everything it started.
 Targets (issue 3): a form page at 25% or more of the bare route's requests per second; a
@@ -45,8 +45,13 @@ class Browser:
     """One keep-alive connection with a cookie jar: enough of a browser for the benchmark."""
 
     def __init__(self, port: int):
+        self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
+
+    def reconnect(self) -> None:
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def request(self, method: str, path: str, data: dict | None = None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -123,6 +128,7 @@ def final_post_latencies(port: int, app, senders: int = 8, each: int = 8) -> lis
 
     def send(batch):
         for browser, html in batch:
+            browser.reconnect()  # the prepared connection may have idled out
             data = {"csrf_token": CSRF.search(html)[1], "submission_token": TOKEN.search(html)[1]}
             started = time.perf_counter()
             status, _, _ = browser.request("POST", FORM + "/check", data)
@@ -167,7 +173,8 @@ def main() -> None:
                         "sync"], env=env, cwd=ROOT, check=True, capture_output=True)
         server = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "--no-control-socket",
-             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning",
              "bench.bench_app:app"], env=env, cwd=ROOT)
         for _ in range(100):
             try:
