@@ -104,6 +104,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     htmx.init_app(app)
+    from portal.auth.sessions import init_login
+
+    init_login(app)
     WTFormsHelpers(app)
     init_i18n(app)
     init_security_headers(app, production=settings.is_production)
@@ -134,10 +137,14 @@ def _init_forms(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.auth import auth_bp
+    from portal.backoffice import backoffice_bp
     from portal.public import council_bp, portal_bp
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(council_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(backoffice_bp)
     if not app.config["PORTAL_SETTINGS"].is_production:
         # Development only: the captured outgoing emails at /_dev/mail.
         from portal.outbox.dev import dev_mail_bp

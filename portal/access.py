@@ -56,3 +56,33 @@ def declared(level: str) -> Callable[[F], F]:
         return _mark(wrapper, level)  # type: ignore[return-value]
 
     return decorate
+
+
+def staff_required(*roles: str) -> Callable[[F], F]:
+    """A council's back-office page: a signed-in officer of *this* council (the one in the
+    URL), with one of `roles` when any are given.
+
+    Signed out (or the session ended or timed out): redirected to the council's sign-in page.
+    An officer of another council, or without the role: 404, as if the page did not exist.
+    """
+    level = "staff:" + (",".join(roles) if roles else "any")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from flask import abort, redirect, url_for
+            from flask_login import current_user
+
+            from portal.tenancy import current_tenant, current_tenant_id
+
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.sign_in", tenant=current_tenant.slug), code=303)
+            if current_user.tenant_id != current_tenant_id():
+                abort(404)
+            if roles and current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return _mark(wrapper, level)  # type: ignore[return-value]
+
+    return decorate

@@ -12,6 +12,9 @@ from sqlalchemy import select
 from portal.config import ROOT
 
 DEMO_PASSWORD = "demo-only-Password-1"  # noqa: S105 - demo accounts never exist in production
+# The second factor of every demo account: add it to an authenticator app (or run
+# `python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"`) to get the sign-in code.
+DEMO_TOTP_SECRET = "DEMOCMEPORTALTOTPSECRETFORDEMOS2"  # noqa: S105 - demo accounts only
 DEMO_ROLES = (("officer", "Demo Officer"), ("manager", "Demo Manager"),
               ("council_admin", "Demo Council Administrator"))
 
@@ -108,7 +111,8 @@ def load_demo_accounts() -> list[str]:
     from portal.tenancy import tenant_id_for, tenant_scope, tenants
 
     hasher = PasswordHasher()
-    lines = ["Demo officer accounts (password for all: " + DEMO_PASSWORD + "):"]
+    lines = ["Demo officer accounts (password for all: " + DEMO_PASSWORD + "; "
+             "authenticator app secret for all: " + DEMO_TOTP_SECRET + "):"]
     for tenant in tenants().values():
         tenant_id = tenant_id_for(tenant.slug)
         if tenant_id is None:
@@ -120,7 +124,9 @@ def load_demo_accounts() -> list[str]:
                 if user is None:
                     db.session.add(StaffUser(email=email, display_name=name, role=role,
                                              password_hash=hasher.hash(DEMO_PASSWORD),
-                                             is_demo=True))
+                                             is_demo=True, totp_secret=DEMO_TOTP_SECRET))
+                elif not user.totp_secret:
+                    user.totp_secret = DEMO_TOTP_SECRET
                 lines.append(f"  {tenant.slug:<18} {role:<14} {email}")
             db.session.commit()
     return lines

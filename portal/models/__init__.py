@@ -1,4 +1,5 @@
 """SQLAlchemy models, a module per aggregate. Import them all here so Alembic sees them."""
+from portal.models.auth import StaffSession
 from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.outbox import OutboxMessage
 from portal.models.staff import ROLES, StaffUser
@@ -6,4 +7,4 @@ from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
 
 __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES", "OutboxMessage",
-           "FormDraft", "ReferenceCounter", "Submission"]
+           "FormDraft", "ReferenceCounter", "Submission", "StaffSession"]

@@ -1,7 +1,9 @@
 """Officer accounts. An officer belongs to exactly one council."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, String, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, TenantOwned, Timestamped
@@ -20,3 +22,10 @@ class StaffUser(TenantOwned, Timestamped, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Local sign-in (portal.auth): the TOTP second factor, failures since the last success,
+    # when the account was locked (10 failures) and when it last signed in.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                 server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
