@@ -7,9 +7,12 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: install python-packages npm-packages assets translations run test test-postgres clean
+.PHONY: install system-packages python-packages npm-packages assets translations run test clean
 
-install: python-packages npm-packages assets translations
+install: system-packages python-packages npm-packages assets translations
+
+system-packages:
+	@bash scripts/system-packages.sh
 
 python-packages: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
