@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from portal.rules.calendar import SchoolCalendar, england_and_wales_bank_holidays
+from portal.rules.postcode import validate_postcode
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -126,15 +127,11 @@ def _phone(value: str) -> str:
 
 Phone = Annotated[str, AfterValidator(_phone)]
 
-_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
-
-
 def _postcode(value: str) -> str:
-    compact = " ".join(value.upper().split())
-    match = _POSTCODE_RE.match(compact)
-    if not match:
+    result = validate_postcode(value)
+    if not result.valid:
         raise _err("postcode", f"not a valid UK postcode ({_quote(value)})")
-    return f"{match.group(1)} {match.group(2)}"
+    return result.normalised
 
 
 Postcode = Annotated[str, AfterValidator(_postcode)]
