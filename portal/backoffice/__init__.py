@@ -1,7 +1,8 @@
-"""A council's back-office at `/<council>/staff/`: for now, the signed-in landing page."""
+"""A council's back-office at `/<council>/staff/`: so far the signed-in landing page and the
+administrator's list of emails the outbox could not deliver."""
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -30,3 +31,37 @@ def _add_tenant(_endpoint, values) -> None:
 def home():
     role = ROLE_NAMES.get(current_user.role, current_user.role)
     return render_template("backoffice/home.html", role=role)
+
+
+KIND_NAMES = {"acknowledgement": _l("Acknowledgement to the sender"),
+              "team_notification": _l("Notice to a team"),
+              "urgent_alert": _l("Urgent alert to the duty address")}
+
+
+@backoffice_bp.get("/emails")
+@staff_required("council_admin")
+def undelivered_emails():
+    """Emails the outbox gave up on, for the council administrator to retry. Only the kind,
+    the reference and the error are shown: never an address or a body."""
+    from portal.outbox.service import dead_messages
+
+    return render_template("backoffice/undelivered_emails.html", messages=dead_messages(),
+                           kind_names=KIND_NAMES, retried=request.args.get("retried"))
+
+
+@backoffice_bp.post("/emails/<int:message_id>/retry")
+@staff_required("council_admin")
+def retry_email(message_id: int):
+    from portal.extensions import db
+    from portal.outbox.service import NotDead, retry_message
+
+    try:
+        message = retry_message(message_id)
+    except NotDead:
+        message = None
+    if message is None:
+        abort(404)
+    db.session.commit()
+    current_app.logger.info("Council administrator %s retried outbox message %s",
+                            current_user.id, message_id)
+    return redirect(url_for("backoffice.undelivered_emails", retried=1), code=303)

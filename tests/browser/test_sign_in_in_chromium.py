@@ -41,3 +41,27 @@ def test_an_officer_signs_in_with_a_code_and_out_again(browser, app, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     context.close()
     assert failures == [], "\n\n".join(failures)
+
+
+def test_the_undelivered_emails_page_passes_axe(browser, app, live_server):
+    from tests.integration.test_undelivered_emails import _dead_message
+
+    _dead_message(app, "southwark", "SWK-2026-999100")
+    admin = make_officer(app, "southwark", role="council_admin")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server}/southwark/staff/sign-in")
+    page.get_by_label("Email address").fill(admin["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code").fill(pyotp.TOTP(admin["secret"]).now())
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Emails not delivered").click()
+    expect(page.get_by_role("cell", name="SWK-2026-999100", exact=True)).to_be_visible()
+    failures: list[str] = []
+    _clean(page, failures)
+    page.get_by_role("button", name="Send again: Urgent alert to the duty address, SWK-2026-999100").click()
+    expect(page.get_by_text("The email will be sent again")).to_be_visible()
+    _clean(page, failures)
+    context.close()
+    assert failures == [], "\n\n".join(failures)
