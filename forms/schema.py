@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from portal.tenant_config.schema import FORM_SLUGS, Key, LocalText
+from portal.tenant_config.schema import FORM_SLUGS, Flag, Key, LocalText
 
 QuestionType = Literal[
     "text", "textarea", "email", "phone", "date", "yes_no", "radios", "checkboxes", "select",
@@ -155,6 +155,8 @@ class FormDefinition(Model):
     summary: LocalText
     who: LocalText
     before_you_start: list[LocalText] = []
+    # Flags every submission of this form carries for routing (e.g. the EHE notification: ehe).
+    routing_flags: list[Flag] = []
     pages: list[Page] = Field(min_length=1)
 
     @field_validator("slug")

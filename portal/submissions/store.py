@@ -42,18 +42,18 @@ def find_by_token(token: str) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.submission_token == token))
 
 
-def routing_flags(form_slug: str, answers: dict, urgent: bool) -> tuple[str, ...]:
-    flags = []
+def routing_flags(definition: FormDefinition, answers: dict, urgent: bool) -> tuple[str, ...]:
+    """The flags routing rules match on: the form's own, and what the answers say."""
+    flags = list(definition.routing_flags)
     if urgent:
         flags.append("urgent")
     groups = answers.get("risk_groups") or []
     for flag in FLAG_ANSWERS:
         if answers.get(flag) == "yes" or flag in groups:
             flags.append(flag)
-    if form_slug == "ehe-notification" or answers.get("deletion_ground") == "home-education" \
-            or answers.get("home_educated") == "yes":
+    if answers.get("deletion_ground") == "home-education" or answers.get("home_educated") == "yes":
         flags.append("ehe")
-    return tuple(flags)
+    return tuple(dict.fromkeys(flags))
 
 
 def readiness_for(definition: FormDefinition, answers: dict, tenant: Tenant,
@@ -94,7 +94,7 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
     typed = columns(definition, answers)
     route = tenant.route(definition.slug, laestab=typed.get("school_laestab"),
                          postcode=typed.get("postcode"),
-                         flags=routing_flags(definition.slug, answers, urgent))
+                         flags=routing_flags(definition, answers, urgent))
     reference = next_reference(db.session, tenant_id=tenant_id, prefix=tenant.reference_prefix,
                                year=local_now.year)
     submission = Submission(

@@ -266,3 +266,13 @@ def test_too_many_form_posts_from_one_address_get_a_429(app_with, checked_client
         html = client.get(start).get_data(as_text=True)
         statuses.append(client.post(start, data={"csrf_token": csrf_of(html)}).status_code)
     assert statuses == [303, 303, 303, 429]
+
+
+def test_an_ehe_notification_goes_to_the_home_education_team(app, client):
+    """Rhondda Cynon Taf's EHE notifications go to its Educational Psychology Service."""
+    trip = journey(app, client, "rhondda-cynon-taf", "ehe-notification")
+    reference = trip.complete()
+    submission = stored(app, "rhondda-cynon-taf", reference)
+    assert submission.team_key == app.extensions["portal.tenants"][
+        "rhondda-cynon-taf"].route("ehe-notification", flags=("ehe",)).team.key
+    assert submission.team_key == "ecps"
