@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import hmac
+
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import Argon2Error, InvalidHashError
@@ -151,7 +153,9 @@ def code():
         return redirect(url_for("auth.sign_in"), code=303)
     form = CodeForm()
     if form.validate_on_submit():
-        if pyotp.TOTP(user.totp_secret).verify(form.code.data, for_time=now(), valid_window=1):
+        step = accepted_step(user, form.code.data, now())
+        if step is not None:
+            user.totp_last_step = step
             user.failed_attempts = 0
             user.last_sign_in_at = now()
             row.ended_at = now()  # the pending session gives way to a new, signed-in one
@@ -165,6 +169,18 @@ def code():
         form.code.errors = [gettext("Enter a correct code")]
     form.code.data = ""
     return render_template("auth/code.html", form=form)
+
+
+def accepted_step(user: StaffUser, code: str, when) -> int | None:
+    """The time step a code belongs to (now, or one step either side for a slow clock), if
+    it is right and newer than the last code accepted: a code seen once is refused after."""
+    totp = pyotp.TOTP(user.totp_secret)
+    current = int(when.timestamp()) // totp.interval
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.at(step * totp.interval), code or "") \
+                and step > (user.totp_last_step or -1):
+            return step
+    return None
 
 
 # --- sign out ------------------------------------------------------------------------------

@@ -250,3 +250,22 @@ def test_too_many_sign_in_posts_from_one_address_get_a_429(app_with, checked_cli
     statuses = [post_password(limited, "stockport", "x@y.invalid", "z").status_code
                 for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_code_is_accepted_once_only(app_with, checked_client, app):
+    """Someone who saw a code over an officer's shoulder cannot use it again in its window."""
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, 5, tzinfo=timezone.utc))
+    timed = app_with(clock=clock)
+    client = checked_client(timed.test_client())
+    officer = make_officer(app, "stockport")
+    sign_in(client, officer, at=clock.now)
+    sign_out(client, "stockport")
+    seen = pyotp.TOTP(officer["secret"]).at(clock.now)
+    clock.advance(minutes=0.25)  # still the same 30-second window
+    assert post_password(client, "stockport", officer["email"]).status_code == 303
+    response = post_code(client, "stockport", seen)
+    assert response.status_code == 200
+    assert "Enter a correct code" in response.get_data(as_text=True)
+    clock.advance(minutes=0.5)  # the next window's code is fine
+    response = post_code(client, "stockport", pyotp.TOTP(officer["secret"]).at(clock.now))
+    assert response.status_code == 303 and response.location.endswith("/stockport/staff/")
