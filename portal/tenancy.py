@@ -15,7 +15,7 @@ import contextvars
 from contextlib import contextmanager
 from typing import Iterator
 
-from flask import Flask, abort, current_app, g, has_app_context
+from flask import Blueprint, Flask, abort, current_app, g, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from werkzeug.local import LocalProxy
@@ -168,3 +168,20 @@ def init_tenancy(app: Flask, tenants_dir, known_la_codes=None) -> None:
     app.extensions[REGISTRY_KEY] = load_tenants(tenants_dir, known_la_codes=known_la_codes)
     app.url_map.converters["tenant"] = TenantSlugConverter
     install_query_scoping()
+
+
+def council_blueprint(name: str, import_name: str, path: str = "") -> Blueprint:
+    """A blueprint under `/<council>{path}`: the council is resolved once from the address
+    (unknown: 404) and put back into every address the blueprint builds."""
+    blueprint = Blueprint(name, import_name, url_prefix=f"/<tenant:tenant>{path}")
+
+    @blueprint.url_value_preprocessor
+    def _resolve_tenant(_endpoint, values) -> None:
+        set_request_tenant(tenant_or_404(values.pop("tenant")))
+
+    @blueprint.url_defaults
+    def _add_tenant(_endpoint, values) -> None:
+        if "tenant" not in values and g.get("tenant") is not None:
+            values["tenant"] = g.tenant.slug
+
+    return blueprint

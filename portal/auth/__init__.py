@@ -14,7 +14,7 @@ import hmac
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import Argon2Error, InvalidHashError
-from flask import Blueprint, current_app, g, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -26,9 +26,9 @@ from portal.access import public, staff_required
 from portal.auth.sessions import current_row, end_current_session, now, start_session
 from portal.extensions import db, limiter
 from portal.models import StaffUser
-from portal.tenancy import current_tenant_id, set_request_tenant, tenant_or_404
+from portal.tenancy import council_blueprint, current_tenant_id
 
-auth_bp = Blueprint("auth", __name__, url_prefix="/<tenant:tenant>/staff")
+auth_bp = council_blueprint("auth", __name__, "/staff")
 
 MAX_FAILED_ATTEMPTS = 10
 SIGN_IN_LIMIT = "60 per minute"  # per address; Settings.extra["staff_sign_in_limit"] overrides
@@ -37,16 +37,6 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("no account has this password")
 _CODE = re.compile(r"^[0-9]{6}$")
 
-
-@auth_bp.url_value_preprocessor
-def _resolve_tenant(_endpoint, values) -> None:
-    set_request_tenant(tenant_or_404(values.pop("tenant")))
-
-
-@auth_bp.url_defaults
-def _add_tenant(_endpoint, values) -> None:
-    if "tenant" not in values and g.get("tenant") is not None:
-        values["tenant"] = g.tenant.slug
 
 
 def _sign_in_limit() -> str:

@@ -2,28 +2,18 @@
 administrator's list of emails the outbox could not deliver."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import staff_required
-from portal.tenancy import set_request_tenant, tenant_or_404
+from portal.tenancy import council_blueprint
 
 ROLE_NAMES = {"officer": _l("Officer"), "manager": _l("Manager"),
               "council_admin": _l("Council administrator")}
 
-backoffice_bp = Blueprint("backoffice", __name__, url_prefix="/<tenant:tenant>/staff")
+backoffice_bp = council_blueprint("backoffice", __name__, "/staff")
 
-
-@backoffice_bp.url_value_preprocessor
-def _resolve_tenant(_endpoint, values) -> None:
-    set_request_tenant(tenant_or_404(values.pop("tenant")))
-
-
-@backoffice_bp.url_defaults
-def _add_tenant(_endpoint, values) -> None:
-    if "tenant" not in values and g.get("tenant") is not None:
-        values["tenant"] = g.tenant.slug
 
 
 @backoffice_bp.get("/")

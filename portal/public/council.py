@@ -1,25 +1,15 @@
 """A council's public pages: start page, contacts, accessibility and privacy, form starts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template
+from flask import current_app, g, render_template
 
 from portal.access import public
 from portal.i18n import current_language
 from portal.public.catalogue import FORMS
-from portal.tenancy import current_tenant, set_request_tenant, tenant_or_404
+from portal.tenancy import council_blueprint, current_tenant
 
-council_bp = Blueprint("council", __name__, url_prefix="/<tenant:tenant>")
+council_bp = council_blueprint("council", __name__)
 
-
-@council_bp.url_value_preprocessor
-def _resolve_tenant(_endpoint, values) -> None:
-    set_request_tenant(tenant_or_404(values.pop("tenant")))
-
-
-@council_bp.url_defaults
-def _add_tenant(endpoint, values) -> None:
-    if "tenant" not in values and g.get("tenant") is not None:
-        values["tenant"] = g.tenant.slug
 
 
 def safeguarding_route():
