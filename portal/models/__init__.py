@@ -1,5 +1,7 @@
 """SQLAlchemy models, a module per aggregate. Import them all here so Alembic sees them."""
 from portal.models.auth import StaffSession
+from portal.models.casework import Activity, AuditEvent, Case, Enquiry, NameKey
+from portal.models.identity import StaffIdentity
 from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.outbox import OutboxMessage
 from portal.models.staff import ROLES, StaffUser
@@ -7,4 +9,5 @@ from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
 
 __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES", "OutboxMessage",
-           "FormDraft", "ReferenceCounter", "Submission", "StaffSession"]
+           "FormDraft", "ReferenceCounter", "Submission", "StaffSession",
+           "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity"]

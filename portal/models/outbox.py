@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 
-KINDS = ("acknowledgement", "team_notification", "urgent_alert", "other")
+KINDS = ("acknowledgement", "team_notification", "urgent_alert", "case_acknowledgement", "notice",
+         "other")
 STATUSES = ("pending", "sending", "sent", "dead")
 LANGUAGES = ("en", "cy")
 

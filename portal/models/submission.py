@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, TenantOwned, Timestamped, utcnow
@@ -39,6 +40,8 @@ class Submission(TenantOwned, Timestamped, Base):
         Index("ix_submissions_tenant_received", "tenant_id", "received_at"),
         Index("ix_submissions_tenant_dob", "tenant_id", "child_dob"),
         Index("ix_submissions_tenant_upn", "tenant_id", "upn"),
+        # The inbox: a council's open work, urgent first, then by deadline.
+        Index("ix_submissions_tenant_inbox", "tenant_id", "status", "urgent", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +67,14 @@ class Submission(TenantOwned, Timestamped, Base):
     officer: Mapped[str | None] = mapped_column(String(200))
     routing_reason: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="new")
+    # The back-office's work on it (portal.casework): acknowledged by whom and when, the
+    # officer it is allocated to, the case it belongs to, and its next deadline for sorting.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    allocated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ReferenceCounter(TenantOwned, Base):
