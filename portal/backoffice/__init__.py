@@ -1,5 +1,6 @@
-"""A council's back-office at `/<council>/staff/`: so far the signed-in landing page and the
-administrator's list of emails the outbox could not deliver."""
+"""A council's back-office at `/<council>/staff/`: the landing page, the inbox and search
+(inbox.py), submissions and cases (cases.py), the audit trail (audit.py), and the
+administrator's list of emails the outbox could not deliver (here)."""
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -55,3 +56,7 @@ def retry_email(message_id: int):
     current_app.logger.info("Council administrator %s retried outbox message %s",
                             current_user.id, message_id)
     return redirect(url_for("backoffice.undelivered_emails", retried=1), code=303)
+
+
+# The back-office's pages, a module each; importing them registers their routes.
+from portal.backoffice import audit, cases, inbox  # noqa: E402,F401
