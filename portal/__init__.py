@@ -122,7 +122,7 @@ def _init_tenancy(app: Flask, settings: Settings) -> None:
 
 def _init_forms(app: Flask, settings: Settings) -> None:
     """Every council's forms, checked at start-up: a wrong definition or overlay stops it."""
-    from flask_babel import format_date
+    from flask_babel import format_date, format_datetime
 
     from forms.builder import error_list
     from forms.loader import effective_definitions, load_definitions
@@ -131,7 +131,8 @@ def _init_forms(app: Flask, settings: Settings) -> None:
 
     app.extensions["portal.forms"] = effective_definitions(
         load_definitions(), app.extensions[REGISTRY_KEY], settings.tenants_dir)
-    app.jinja_env.globals.update(format_date=format_date, error_list=error_list, macro_for=macro_for,
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime,
+                                 error_list=error_list, macro_for=macro_for,
                                  text_limit=text_limit, input_attributes=INPUT_ATTRIBUTES,
                                  character_count_text=character_count_text)
 

@@ -158,6 +158,8 @@ class Settings:
             "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
             "RATELIMIT_HEADERS_ENABLED": True,
             "BABEL_DEFAULT_LOCALE": "en",
+            # Times are shown on the councils' clock (format_datetime), stored in UTC.
+            "BABEL_DEFAULT_TIMEZONE": "Europe/London",
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),
             "SEND_FILE_MAX_AGE_DEFAULT": 3600,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

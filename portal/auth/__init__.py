@@ -180,3 +180,7 @@ def accepted_step(user: StaffUser, code: str, when) -> int | None:
 def sign_out():
     end_current_session()
     return redirect(url_for("auth.sign_in"), code=303)
+
+
+# Single sign-on with the council's identity provider: its routes join this blueprint.
+from portal.auth import oidc  # noqa: E402,F401

@@ -16,12 +16,22 @@ ROLE_NAMES = {"officer": _l("Officer"), "manager": _l("Manager"),
 backoffice_bp = council_blueprint("backoffice", __name__, "/staff")
 
 
+@backoffice_bp.app_template_filter("govuk_option")
+def govuk_option(pair, selected) -> dict:
+    """A (value, text) choice as a GOV.UK select item, selected when it is `selected`."""
+    value, text = pair[0], pair[1]
+    return {"value": value, "text": text, "selected": str(value) == str(selected or "")}
+
+
 
 @backoffice_bp.get("/")
 @staff_required()
 def home():
+    from portal.casework.inbox import tab_counts
+
     role = ROLE_NAMES.get(current_user.role, current_user.role)
-    return render_template("backoffice/home.html", role=role)
+    counts = tab_counts(current_user.id) if current_user.role in ("officer", "manager") else None
+    return render_template("backoffice/home.html", role=role, counts=counts)
 
 
 KIND_NAMES = {"acknowledgement": _l("Acknowledgement to the sender"),

@@ -24,3 +24,13 @@ def record_activity(kind: str, *, case: Case | None = None, submission: Submissi
                         details=details)
     db.session.add(activity)
     return activity
+
+
+def timeline_of_submission(submission: Submission) -> list[Activity]:
+    """A submission's own activities, newest first."""
+    from sqlalchemy import select
+
+    return list(db.session.scalars(
+        select(Activity).where(Activity.submission_id == submission.id,
+                               Activity.case_id.is_(None))
+        .order_by(Activity.at.desc(), Activity.id.desc())))

@@ -28,6 +28,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from portal.extensions import db
+from portal.i18n import BABEL_LOCALES
 from portal.models.outbox import KINDS, LANGUAGES, PENDING, OutboxMessage
 from portal.outbox.service import dead_messages, retry_message
 from portal.outbox import wording
@@ -101,7 +102,7 @@ def _render(template: str, context: Mapping) -> tuple[str, str]:
 
 def _compose(template: str, language: str, words: Callable[[], Mapping],
              **context) -> tuple[str, str]:
-    with force_locale(language):
+    with force_locale(BABEL_LOCALES.get(language, language)):
         return _render(template, {"t": words(), "language": language, **context})
 
 
@@ -150,7 +151,7 @@ def queue_email(*, to: str, kind: str, template: str, context: Mapping, language
     """
     if language not in LANGUAGES:
         raise OutboxError(f"language must be one of {', '.join(LANGUAGES)}")
-    with force_locale(language):
+    with force_locale(BABEL_LOCALES.get(language, language)):
         subject, body = _render(template, {**context, "language": language})
     return _add(tenant=tenant, to=to, kind=kind, language=language, subject=subject, body=body,
                 reference=reference)
@@ -203,3 +204,30 @@ def queue_urgent_alert(*, tenant: Tenant, reference: str) -> OutboxMessage:
                                           reference=reference, link=link))
     return _add(tenant=tenant, to=tenant.contacts.duty_email, kind="urgent_alert",
                 language=language, subject=subject, body=body, reference=reference)
+
+
+def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None) -> OutboxMessage | None:
+    """To the sender, when an officer acknowledges their form: its reference and, for a
+    deletion notice, the first day the school may delete (a date, never the pupil's name).
+    In the language the sender used. An unusable address is skipped (None)."""
+    from flask_babel import format_date
+
+    to = submission.sender_email
+    if not is_sendable_address(to):
+        log.warning("outbox: no case acknowledgement for %s: the sender's address cannot be used",
+                    submission.reference)
+        return None
+    language = submission.language if submission.language in tenant.languages \
+        else tenant.languages[0]
+    definition = current_app.extensions["portal.forms"].get((tenant.slug, submission.form_slug))
+    form_title = definition.title.get(language) if definition else submission.form_slug
+
+    def words() -> Mapping:
+        return wording.case_acknowledgement(
+            tenant, reference=submission.reference, form_title=form_title, language=language,
+            deletion_from=format_date(deletion.earliest, format="full") if deletion else None,
+            deletion_gated=bool(deletion and deletion.gated))
+
+    subject, body = _compose("case_acknowledgement", language, words)
+    return _add(tenant=tenant, to=to, kind="case_acknowledgement", language=language,
+                subject=subject, body=body, reference=submission.reference)

@@ -91,3 +91,33 @@ def urgent_alert(tenant: Tenant, *, council: str, reference: str, link: str) -> 
         "footer": _("To keep the child safe, this email does not include any of their "
                     "details."),
     }
+
+
+def case_acknowledgement(tenant: Tenant, *, reference: str, form_title: str, language: str,
+                         deletion_from: str | None, deletion_gated: bool) -> dict:
+    """To the sender, when an officer has acknowledged what they sent. For a deletion notice,
+    the first day the school may delete the pupil's name (the date only, never the name)."""
+    council = tenant.display_name(language)
+    words = {
+        "subject": _("Your form has been acknowledged – reference %(reference)s",
+                     reference=reference),
+        "acknowledged": _("The children missing education team at %(council)s has "
+                          "acknowledged your form: %(form)s.", council=council, form=form_title),
+        "reference": _("Your reference number is %(reference)s. Please quote it if you "
+                       "contact us about this.", reference=reference),
+        "deletion": None,
+        "next_heading": _("What happens next"),
+        "next": _("An officer is making enquiries. They will contact you if they need to know "
+                  "more."),
+        "footer": _("This email was sent automatically by the children missing education "
+                    "portal. To keep the child safe, it does not include any of their details."),
+        **_contact_lines(tenant, language),
+    }
+    if deletion_from and deletion_gated:
+        words["deletion"] = _("Now that we have acknowledged your notice, the school may delete "
+                              "the pupil's name from its admission register on or after "
+                              "%(date)s, if the pupil has not returned.", date=deletion_from)
+    elif deletion_from:
+        words["deletion"] = _("Under the rules, the school may delete the pupil's name from its "
+                              "admission register on or after %(date)s.", date=deletion_from)
+    return words

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from forms.journey import columns, is_urgent, prune
 from forms.schema import FormDefinition
+from portal.casework.intake import on_filed
 from portal.extensions import db
 from portal.models.submission import FormDraft, Submission
 from portal.rules.deletion_grounds import ruleset_for
@@ -105,9 +106,10 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
         team_key=route.team.key, officer=route.officer,
         routing_reason=route.reason.get("en")[:300], **typed)
     db.session.add(submission)
-    _queue_emails(submission, definition=definition, tenant=tenant, route=route)
-    db.session.delete(draft)
     try:
+        on_filed(submission, tenant)  # flushes: a repeated token fails here or at the commit
+        _queue_emails(submission, definition=definition, tenant=tenant, route=route)
+        db.session.delete(draft)
         db.session.commit()
     except (IntegrityError, StaleDataError):
         # Another request filed this token first: show its reference.
