@@ -95,7 +95,11 @@ def demo_load() -> None:
     if settings.is_production or not settings.demo_accounts:
         click.echo("Demo accounts are switched off here (production, or DEMO_ACCOUNTS=0).", err=True)
         sys.exit(1)
+    from portal.casework.demo import load_demo_work
+
     for line in load_demo_accounts():
+        click.echo(line)
+    for line in load_demo_work():
         click.echo(line)
 
 

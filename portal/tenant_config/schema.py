@@ -587,12 +587,19 @@ class School(Model):
 
 
 class Threshold(Model):
+    """A time limit of the council's policy, counted from an event (portal.casework.deadlines).
+
+    ``owner`` says who must act by then: "council" (a deadline the council's officers are held
+    to, which can be overdue on a case), or "school" / "family" (shown for information: "the
+    school should have ... by")."""
+
     key: Key
     label: LocalText
     days: int = Field(gt=0)
     unit: ThresholdUnit
     from_event: Key
     source: Text
+    owner: Literal["council", "school", "family"] = "council"
 
 
 class DeletionPolicy(Model):
@@ -766,6 +773,83 @@ class Calendar(Model):
 
 
 # --------------------------------------------------------------------------------------------
+# Single sign-on (OpenID Connect) for the council's officers
+# --------------------------------------------------------------------------------------------
+
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _issuer(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    secure = parts is not None and host and (
+        parts.scheme == "https" or (parts.scheme == "http" and host in _LOOPBACK_HOSTS))
+    if not secure:
+        raise _err(
+            "issuer",
+            "must be the identity provider's https:// address, exactly as it names itself, e.g. "
+            f"\"https://login.microsoftonline.com/<directory-id>/v2.0\" (found {_quote(value)})",
+        )
+    if parts.query or parts.fragment or parts.username or parts.password or len(value) > 500:
+        raise _err("issuer", f"must be a plain https:// address with no ? or # part and no user name (found {_quote(value)})")
+    return value
+
+
+Issuer = Annotated[str, AfterValidator(_issuer)]
+
+
+def _env_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,99}", value):
+        raise _err(
+            "env_name",
+            "must be the NAME of an environment variable that holds the secret, in capitals, "
+            f"e.g. \"SSO_SECRET_STOCKPORT\" (found {_quote(value)}); never the secret itself",
+        )
+    return value
+
+
+EnvName = Annotated[str, AfterValidator(_env_name)]
+
+
+class Sso(Model):
+    """Officers sign in with the council's own OpenID Connect identity provider (its second
+    factor included). The client secret lives in an environment variable, never in the file."""
+
+    issuer: Issuer
+    client_id: Text
+    client_secret_env: EnvName
+    display_name: LocalText
+    scopes: Text = "openid email profile"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_secret_here(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "client_secret" in data:
+            raise _err(
+                "client_secret",
+                "never write the client secret in this file: put it in an environment variable "
+                "and give that variable's name as client_secret_env",
+            )
+        return data
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid_scope(cls, value: str) -> str:
+        scopes = value.split()
+        if "openid" not in scopes:
+            raise _err("scopes", f"must include \"openid\" (found {_quote(value)})")
+        if any(not re.fullmatch(r"[\x21\x23-\x5b\x5d-\x7e]+", scope) for scope in scopes):
+            raise _err("scopes", f"must be scope names separated by spaces (found {_quote(value)})")
+        return " ".join(dict.fromkeys(scopes))
+
+
+# --------------------------------------------------------------------------------------------
 # The tenant
 # --------------------------------------------------------------------------------------------
 
@@ -792,6 +876,7 @@ class Tenant(Model):
     checklist: list[ChecklistItem] = Field(min_length=1)
     workflow: Workflow
     calendar: Calendar
+    sso: Sso | None = None
 
     @field_validator("offered_forms")
     @classmethod

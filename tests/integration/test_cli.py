@@ -53,6 +53,34 @@ def test_demo_load_creates_three_accounts_per_council_once(app):
         assert all(u.password_hash and u.password_hash.startswith("$argon2") for u in demo)
 
 
+def test_demo_work_is_filed_once_in_an_empty_database(database_url, tmp_path):
+    """A newcomer's `make run` gives each council an inbox with an urgent referral on top."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.models import Submission
+    from tests.conftest import make_settings, new_database
+
+    with new_database(tmp_path) as url:
+        fresh = create_app(make_settings(url))
+        with fresh.app_context():
+            upgrade()
+            runner = fresh.test_cli_runner()
+            assert runner.invoke(args=["tenants", "sync"]).exit_code == 0
+            first = runner.invoke(args=["demo", "load"])
+            assert first.exit_code == 0, first.output
+            assert "invented submissions" in first.output
+            runner.invoke(args=["demo", "load"])
+            with unscoped():
+                rows = db.session.scalars(select(Submission)).all()
+            assert len(rows) == 5 * 4
+            assert sum(row.urgent for row in rows) == 5
+            assert all(row.child_first_name.startswith("Demo-") for row in rows)
+            assert all(row.due_on is not None for row in rows)  # to acknowledge by
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_production_refuses_to_start_while_demo_accounts_exist(app, database_url):
     from portal import create_app
 

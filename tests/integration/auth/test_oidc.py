@@ -228,7 +228,7 @@ def test_an_officer_signs_in_with_the_council_account_and_again_after_their_emai
     assert response.location.endswith("/stockport/staff/")
     page = visitor.get("/stockport/staff/")
     assert page.status_code == 200
-    assert "Signed in as Test Officer (Officer)" in text_of(page)
+    assert "Signed in as Test Officer" in text_of(page) and "Your role: Officer" in text_of(page)
     assert visitor.get("/stockport/staff/").status_code == 200  # the session lasts
     with visitor.session_transaction() as cookie:
         assert set(cookie.keys()) <= {"staff_token", "csrf_token"}

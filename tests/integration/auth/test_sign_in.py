@@ -46,7 +46,7 @@ def test_a_demo_officer_signs_in_with_password_and_code_and_sees_the_landing_pag
     page = client.get("/stockport/staff/")
     assert page.status_code == 200
     body = " ".join(BeautifulSoup(page.get_data(as_text=True), "html.parser").get_text(" ").split())
-    assert "Signed in as Demo Manager (Manager)" in body
+    assert "Signed in as Demo Manager" in body and "Your role: Manager" in body
     assert "Stockport" in body
     assert "Sign out" in body
     assert page.headers["Cache-Control"] == "no-store"
