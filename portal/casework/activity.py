@@ -27,10 +27,10 @@ def record_activity(kind: str, *, case: Case | None = None, submission: Submissi
 
 
 def timeline_of_submission(submission: Submission) -> list[Activity]:
-    """A submission's own activities, newest first."""
+    """What happened to a submission (including what was recorded on it and its case at
+    once, such as its allocation), newest first."""
     from sqlalchemy import select
 
     return list(db.session.scalars(
-        select(Activity).where(Activity.submission_id == submission.id,
-                               Activity.case_id.is_(None))
+        select(Activity).where(Activity.submission_id == submission.id)
         .order_by(Activity.at.desc(), Activity.id.desc())))

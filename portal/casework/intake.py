@@ -163,11 +163,10 @@ def acknowledge(submission: Submission, tenant: Tenant) -> DeletionNote | None:
 
         emailed = queue_case_acknowledgement(tenant=tenant, submission=submission,
                                              deletion=note) is not None
-    record_activity("acknowledged", submission=submission, emailed=emailed,
+    # One row, on the submission and (if it has one) its case: each timeline shows it once.
+    record_activity("acknowledged", case=_case_of(submission), submission=submission,
+                    reference=submission.reference, emailed=emailed,
                     deletion_from=note.earliest.isoformat() if note else None)
-    if submission.case_id is not None:
-        record_activity("acknowledged", case=_case_of(submission), submission=submission,
-                        reference=submission.reference)
     audit.record("change", "submission.acknowledge", "submission", submission.id)
     return note
 
@@ -196,13 +195,13 @@ def allocate(submission: Submission, tenant: Tenant, *, team_key: str,
     details = {"team": team_key, "officer": officer.display_name if officer else None,
                "from_team": before["team"], "reallocated": before["officer_id"] is not None
                or before["team"] != team_key}
-    record_activity("allocated", submission=submission, **details)
     case = _case_of(submission)
     if case is not None and case.status == "open":
         case.team_key = team_key
         case.officer_id = submission.officer_id
-        record_activity("allocated", case=case, reference=submission.reference, **details)
         audit.record("change", "case.allocate", "case", case.id)
+    record_activity("allocated", case=case, submission=submission,
+                    reference=submission.reference, **details)
     audit.record("change", "submission.allocate", "submission", submission.id)
 
 

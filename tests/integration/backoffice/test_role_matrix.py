@@ -1,0 +1,178 @@
+"""Every back-office route x every role x own council / other council / signed out.
+
+The expected access is written out here by hand, route by route, not read from the
+decorators: a new back-office route fails `test_every_back_office_route_is_in_the_matrix`
+until someone decides who may use it.
+
+- own council, a role the route allows: the page or action works (never 404, never sent to
+  sign-in);
+- own council, any other role: 404;
+- an officer of another council, at this council's address, any role: 404;
+- an officer of another council, at their own council's address with this council's ids: 404
+  (the ids of another council's objects do not exist for them);
+- signed out: 303 to this council's sign-in page.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.forms_driver import csrf_of
+from tests.integration.backoffice.helpers import (make_officer, make_submission, sign_in,
+                                                 sign_out)
+
+OWN, OTHER = "southwark", "rhondda-cynon-taf"
+ROLES = ("officer", "manager", "council_admin")
+CASEWORK = {"officer", "manager"}
+EVERYONE = set(ROLES)
+
+# "METHOD rule" -> the roles that may use it (the rule as Flask writes it, without
+# the /<tenant>/staff prefix).
+MATRIX: dict[str, set[str]] = {
+    "GET /": EVERYONE,
+    "GET /emails": {"council_admin"},
+    "POST /emails/<int:message_id>/retry": {"council_admin"},
+    "GET /inbox": CASEWORK,
+    "GET /search": CASEWORK,
+    "POST /search": CASEWORK,
+    "GET /submissions/<int:submission_id>": CASEWORK,
+    "POST /submissions/<int:submission_id>/acknowledge": CASEWORK,
+    "POST /submissions/<int:submission_id>/allocate": {"manager"},
+    "POST /submissions/<int:submission_id>/take": CASEWORK,
+    "POST /submissions/<int:submission_id>/case": CASEWORK,
+    "GET /cases/<int:case_id>": CASEWORK,
+    "POST /cases/<int:case_id>/notes": CASEWORK,
+    "POST /cases/<int:case_id>/enquiries": CASEWORK,
+    "POST /cases/<int:case_id>/stage": CASEWORK,
+    "POST /cases/<int:case_id>/outcome": CASEWORK,
+    "POST /cases/<int:case_id>/reopen": CASEWORK,
+    "POST /cases/<int:case_id>/details": CASEWORK,
+    "GET /cases/<int:case_id>/summary.pdf": CASEWORK,
+    "GET /cases/<int:case_id>/audit": {"manager", "council_admin"},
+    "GET /audit": {"council_admin"},
+    "GET /reports": CASEWORK,
+    "GET /reports/figures.csv": CASEWORK,
+    "GET /reports/established.csv": CASEWORK,
+    "GET /reports/overdue.csv": CASEWORK,
+    "GET /reports/board.pdf": CASEWORK,
+    "GET /reports/dfe-return": CASEWORK,
+    "GET /reports/dfe-return.csv": CASEWORK,
+    "GET /reports/registers/children-out-of-provision": CASEWORK,
+    "GET /reports/registers/children-out-of-provision.csv": CASEWORK,
+    "GET /reports/registers/elective-home-education": CASEWORK,
+    "GET /reports/registers/elective-home-education.csv": CASEWORK,
+    "GET /reports/registers/lost-pupils": CASEWORK,
+    "GET /reports/registers/lost-pupils.csv": CASEWORK,
+}
+
+
+def _back_office_routes(app) -> list[tuple[str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("backoffice."):
+            continue
+        path = rule.rule.split("/staff", 1)[1] or "/"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append((method, path))
+    return routes
+
+
+def test_every_back_office_route_is_in_the_matrix(app):
+    routes = {f"{method} {path}" for method, path in _back_office_routes(app)}
+    assert routes - set(MATRIX) == set(), "decide who may use these routes"
+    assert set(MATRIX) - routes == set(), "these routes no longer exist"
+
+
+@pytest.fixture(scope="module")
+def objects(app):
+    """One submission, one case and one undelivered email of the own council."""
+    from portal.extensions import db
+    from portal.models import Case, OutboxMessage
+    from portal.tenancy import tenant_id_for, tenant_scope
+
+    made = make_submission(app, OWN)
+    with app.app_context():
+        with tenant_scope(tenant_id_for(OWN)):
+            case = Case(status="open", opened_at=datetime.now(timezone.utc),
+                        child_first_name="Matrix", child_last_name="Testchild")
+            db.session.add(case)
+            message = OutboxMessage(message_id="<matrix@test.invalid>", kind="other",
+                                    to_address="x@test.invalid", language="en",
+                                    subject="s", body_text="b", status="dead", attempts=5,
+                                    next_attempt_at=datetime.now(timezone.utc))
+            db.session.add(message)
+            db.session.commit()
+            ids = {"submission_id": made["id"], "case_id": case.id, "message_id": message.id}
+        db.session.remove()
+    return ids
+
+
+def _url(slug: str, path: str, ids: dict) -> str:
+    for name, value in ids.items():
+        path = path.replace(f"<int:{name}>", str(value))
+    assert "<" not in path, path
+    return f"/{slug}/staff{path}".rstrip("/") + ("/" if path == "/" else "")
+
+
+def _call(client, method: str, url: str, token: str | None):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token} if token else {})
+
+
+def _token(client, slug: str) -> str:
+    return csrf_of(client.get(f"/{slug}/staff/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_council_as_the_role_allows(app, client, objects, role):
+    officer = make_officer(app, OWN, role=role)
+    sign_in(client, officer)
+    token = _token(client, OWN)
+    for method, path in _back_office_routes(app):
+        if path == "/emails/<int:message_id>/retry" or path == "/" and method == "POST":
+            continue  # checked below: a retry changes the row the other roles would need
+        url = _url(OWN, path, objects)
+        response = _call(client, method, url, token)
+        allowed = role in MATRIX[f"{method} {path}"]
+        if allowed:
+            assert response.status_code not in (404, 405, 500), (method, path, role, response.status_code)
+            assert "sign-in" not in (response.location or ""), (method, path, role)
+        else:
+            assert response.status_code == 404, (method, path, role, response.status_code)
+
+
+def test_retry_as_the_roles_allow(app, client, objects):
+    for role in ("officer", "manager"):
+        officer = make_officer(app, OWN, role=role)
+        sign_in(client, officer)
+        url = _url(OWN, "/emails/<int:message_id>/retry", objects)
+        assert client.post(url, data={"csrf_token": _token(client, OWN)}).status_code == 404
+        sign_out(client, OWN)
+    admin = make_officer(app, OWN, role="council_admin")
+    sign_in(client, admin)
+    url = _url(OWN, "/emails/<int:message_id>/retry", objects)
+    assert client.post(url, data={"csrf_token": _token(client, OWN)}).status_code == 303
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_another_councils_officer_gets_404_everywhere(app, client, objects, role):
+    stranger = make_officer(app, OTHER, role=role)
+    sign_in(client, stranger)
+    token = _token(client, OTHER)
+    for method, path in _back_office_routes(app):
+        at_own_address = _call(client, method, _url(OWN, path, objects), token)
+        assert at_own_address.status_code == 404, (method, path, role, at_own_address.status_code)
+        if "<int:" in path:  # this council's ids at the stranger's own address
+            at_their_address = _call(client, method, _url(OTHER, path, objects), token)
+            assert at_their_address.status_code == 404, (method, path, role,
+                                                         at_their_address.status_code)
+
+
+def test_signed_out_is_sent_to_sign_in(app, client, objects):
+    token = csrf_of(client.get(f"/{OWN}/staff/sign-in").get_data(as_text=True))
+    for method, path in _back_office_routes(app):
+        response = _call(client, method, _url(OWN, path, objects), token)
+        assert response.status_code == 303, (method, path, response.status_code)
+        assert response.location.endswith(f"/{OWN}/staff/sign-in"), (method, path)
