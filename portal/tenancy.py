@@ -128,6 +128,37 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
     return any(issubclass(m.class_, TenantOwned) for m in state.all_mappers)
 
 
+def _tenant_tables() -> frozenset:
+    tables = getattr(_tenant_tables, "_cache", None)
+    if tables is None:
+        from portal.models.base import Base
+
+        tables = frozenset(mapper.local_table for mapper in Base.registry.mappers
+                           if issubclass(mapper.class_, TenantOwned))
+        _tenant_tables._cache = tables  # type: ignore[attr-defined]
+    return tables
+
+
+def _unscopable(statement) -> bool:
+    """A statement the loader criteria would not reach: a UNION (or other compound select), or
+    a subquery or CTE in a FROM clause, over council tables. The ORM adds `tenant_id = ...`
+    to the entities it selects and to subqueries in a WHERE clause, but not to these; rather
+    than run them unscoped, the hook refuses them (write the query another way)."""
+    from sqlalchemy.sql import visitors
+    from sqlalchemy.sql.selectable import CTE, CompoundSelect, Subquery
+    from sqlalchemy.sql.util import find_tables
+
+    tenant_tables = _tenant_tables()
+    if isinstance(statement, CompoundSelect):
+        return bool(tenant_tables & set(find_tables(statement, include_selects=True)))
+    for element in visitors.iterate(statement):
+        if isinstance(element, (Subquery, CTE, CompoundSelect)):
+            if tenant_tables & set(find_tables(element, include_selects=True,
+                                               include_aliases=True)):
+                return True
+    return False
+
+
 def install_query_scoping() -> None:
     """Register the session hook once per process."""
     if getattr(install_query_scoping, "_installed", False):
@@ -137,7 +168,12 @@ def install_query_scoping() -> None:
     def _scope_to_tenant(state: ORMExecuteState) -> None:
         if not (state.is_select or state.is_update or state.is_delete):
             return
-        if _unscoped.get() or not _touches_tenant_data(state):
+        if _unscoped.get():
+            return
+        if _unscopable(state.statement):
+            raise TenantScopeError("Refusing a UNION or a FROM subquery over council data: "
+                                   "the council filter cannot reach it.")
+        if not _touches_tenant_data(state):
             return
         tenant_id = _scoped_tenant_id()
         if tenant_id is None:

@@ -92,17 +92,23 @@ def inbox_page(filters: Filters, *, user_id: int, today: date) -> InboxPage:
         conditions.append(due < today)
     base = select(Submission, due.label("due")).outerjoin(
         Case, Case.id == Submission.case_id).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(
-        select(Submission.id).outerjoin(Case, Case.id == Submission.case_id)
-        .where(*conditions).subquery())) or 0
+    counts = tab_counts(user_id)
+    if filters.view in counts and len(conditions) == 1:
+        total = counts[filters.view]  # a tab with no filter: counted already
+    else:
+        # count(Submission.id), not count() over a subquery: the tenancy hook scopes a
+        # statement by the entities it selects, and a bare count() selects none.
+        count = select(func.count(Submission.id)).where(*conditions)
+        if filters.overdue:
+            count = count.outerjoin(Case, Case.id == Submission.case_id)
+        total = db.session.scalar(count) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
     query = (base.order_by(Submission.urgent.desc(), due.is_(None), due,
                            Submission.received_at, Submission.id)
              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     rows = [(submission, due_on) for submission, due_on in db.session.execute(query)]
-    return InboxPage(rows=rows, total=total, page=page, pages=pages,
-                     counts=tab_counts(user_id))
+    return InboxPage(rows=rows, total=total, page=page, pages=pages, counts=counts)
 
 
 def state_of_due(due: date | None, today: date, tenant) -> str | None:

@@ -100,3 +100,33 @@ def test_a_bulk_delete_is_scoped_to_its_council(app):
             db.session.execute(FormDraft.__table__.delete().where(
                 FormDraft.__table__.c.token == "scope-southwark"))
             db.session.commit()
+
+
+def test_a_subquery_in_a_where_clause_is_scoped(app, two_councils):
+    stockport, _southwark = two_councils
+    with app.app_context(), tenant_scope(stockport):
+        inner = select(StaffUser.id).where(StaffUser.email == "scope-test@example.invalid")
+        names = db.session.scalars(select(StaffUser.display_name).where(
+            StaffUser.id.in_(inner))).all()
+        assert names == ["Stockport scope test"]
+
+
+@pytest.mark.parametrize("shape", ["union", "from-subquery", "cte"])
+def test_a_query_the_council_filter_cannot_reach_is_refused(app, two_councils, shape):
+    """A UNION, or a subquery or CTE in a FROM clause, over council tables ran unscoped (the
+    ORM adds the council filter to the entities it selects, not inside these): refused now."""
+    from sqlalchemy import func, union_all
+
+    stockport, _southwark = two_councils
+    users = select(StaffUser.id).where(StaffUser.email == "scope-test@example.invalid")
+    statement = {
+        "union": lambda: union_all(users, users),
+        "from-subquery": lambda: select(func.count()).select_from(users.subquery()),
+        "cte": lambda: select(func.count()).select_from(users.cte()),
+    }[shape]()
+    with app.app_context(), tenant_scope(stockport):
+        with pytest.raises(TenantScopeError):
+            db.session.execute(statement).all()
+        db.session.rollback()
+        with unscoped():  # a reviewed caller that means to cross councils still can
+            assert db.session.execute(statement).all()

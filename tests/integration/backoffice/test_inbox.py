@@ -259,3 +259,12 @@ def test_council_admin_has_no_inbox(app, client):
     admin = make_officer(app, SLUG, role="council_admin")
     sign_in(client, admin)
     assert client.get(f"/{SLUG}/staff/inbox").status_code == 404
+
+
+def test_the_count_of_a_filtered_inbox_is_this_councils_only(app, client, officer):
+    """The filtered count once ran over every council (a FROM subquery the council filter
+    did not reach): another council's submission at a school number showed as '1'."""
+    make_submission(app, "liverpool", school_laestab="3419999")
+    sign_in(client, officer)
+    page = client.get(f"/{SLUG}/staff/inbox?school=3419999").get_data(as_text=True)
+    assert "0 notifications" in page
