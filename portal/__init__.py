@@ -146,6 +146,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(council_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(backoffice_bp)
+    # Cross-border notices: the pages a council not on the portal opens through its link, and
+    # the platform administrator's pages (councils, the directory).
+    from portal.notices import install as install_notices
+    from portal.notices.public import notice_link_bp
+    from portal.platform import platform_bp
+
+    app.register_blueprint(notice_link_bp)
+    app.register_blueprint(platform_bp)
+    install_notices(app)
     if not app.config["PORTAL_SETTINGS"].is_production:
         # Development only: the captured outgoing emails at /_dev/mail.
         from portal.outbox.dev import dev_mail_bp

@@ -27,6 +27,9 @@ def register_cli(app: Flask) -> None:
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
+    from portal.platform.cli import platform_cli
+
+    app.cli.add_command(platform_cli)
 
 
 # --- councils ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ says so with `unscoped()`; nothing else may.
 from __future__ import annotations
 
 import contextvars
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -159,26 +160,88 @@ def _unscopable(statement) -> bool:
     return False
 
 
+def _bare_tenant_tables(state: ORMExecuteState) -> list:
+    """Council tables a SELECT reads directly in its FROM list without selecting their ORM
+    entity, which the loader criteria do not reach: they get `tenant_id = ...` added."""
+    from sqlalchemy.sql.selectable import Select
+
+    statement = state.statement
+    if not isinstance(statement, Select):
+        return []
+    covered = {mapper.local_table for mapper in state.all_mappers}
+    tenant_tables = _tenant_tables()
+    return [frm for frm in statement.get_final_froms()
+            if frm in tenant_tables and frm not in covered]
+
+
+_IDENTITY_REFRESH = "portal_identity_refresh"
+_FROM_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?(?:\s+AS\s+"?(\w+)"?)?', re.IGNORECASE)
+
+
+def unscoped_reads(sql: str) -> list[str]:
+    """The council tables a SELECT reads without a `<table>.tenant_id` condition on them.
+
+    The second wall, under the ORM hook: whatever shape a query has (a count over
+    `select_from(Model)`, a Core table, a text query), its SQL must name each council table's
+    `tenant_id` before it reaches the database, or it does not run."""
+    head = sql.lstrip()[:6].upper()
+    if head not in ("SELECT", "WITH  ", "WITH\n") and not head.startswith("WITH"):
+        return []
+    names = {table.name for table in _tenant_tables()}
+    missing = []
+    for match in _FROM_TABLE.finditer(sql):
+        table, alias = match.group(1), match.group(2)
+        if table not in names:
+            continue
+        name = alias or table
+        if not re.search(rf'\b"?{re.escape(name)}"?\."?tenant_id"?\s*(=|IN\b)', sql,
+                         re.IGNORECASE):
+            missing.append(name)
+    return missing
+
+
 def install_query_scoping() -> None:
     """Register the session hook once per process."""
     if getattr(install_query_scoping, "_installed", False):
         return
 
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _refuse_unscoped_reads(_conn, _cursor, statement, _params, context, _many) -> None:
+        if _unscoped.get():
+            return
+        if context is not None and context.execution_options.get(_IDENTITY_REFRESH):
+            return
+        missing = unscoped_reads(statement)
+        if missing:
+            raise TenantScopeError("Refusing a query that reads council data without its "
+                                   f"council: {', '.join(sorted(set(missing)))}.")
+
     @event.listens_for(Session, "do_orm_execute")
     def _scope_to_tenant(state: ORMExecuteState) -> None:
         if not (state.is_select or state.is_update or state.is_delete):
+            return
+        if state.is_column_load:
+            # Reloading the columns of a row this session already holds (after a commit
+            # expired it): by its primary key, so it cannot reach another council's rows.
+            state.update_execution_options(**{_IDENTITY_REFRESH: True})
             return
         if _unscoped.get():
             return
         if _unscopable(state.statement):
             raise TenantScopeError("Refusing a UNION or a FROM subquery over council data: "
                                    "the council filter cannot reach it.")
-        if not _touches_tenant_data(state):
+        bare = _bare_tenant_tables(state)
+        if not (bare or _touches_tenant_data(state)):
             return
         tenant_id = _scoped_tenant_id()
         if tenant_id is None:
             raise TenantScopeError("Refusing to query council data with no council set.")
-        state.statement = state.statement.options(
+        statement = state.statement
+        for table in bare:  # select(func.count()).select_from(Model), a Core table's columns
+            statement = statement.where(table.c.tenant_id == tenant_id)
+        state.statement = statement.options(
             with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == tenant_id,
                                  include_aliases=True))
 

@@ -68,7 +68,11 @@ def make_settings(database_url: str, **changes) -> Settings:
     from dataclasses import replace
     # One address (127.0.0.1) sends every test's requests: the limits are tested on their own.
     limits = {"public_form_limit": "100000 per hour", "public_search_limit": "100000 per hour"}
-    return replace(base, **{**limits, **changes})
+    extra = {key: "100000 per minute" for key in (
+        "staff_sign_in_limit", "staff_set_up_limit", "platform_sign_in_limit",
+        "notice_code_limit", "notice_open_limit")}
+    extra.update(changes.pop("extra", {}))
+    return replace(base, **{**limits, **changes, "extra": {**base.extra, **extra}})
 
 
 @pytest.fixture(scope="session")

@@ -184,3 +184,5 @@ def sign_out():
 
 # Single sign-on with the council's identity provider: its routes join this blueprint.
 from portal.auth import oidc  # noqa: E402,F401
+# An officer sets up their account (password, authenticator app) through a one-time link.
+from portal.auth import setup  # noqa: E402,F401

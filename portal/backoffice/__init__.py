@@ -69,4 +69,4 @@ def retry_email(message_id: int):
 
 
 # The back-office's pages, a module each; importing them registers their routes.
-from portal.backoffice import audit, cases, inbox  # noqa: E402,F401
+from portal.backoffice import audit, cases, inbox, notices, reports, users  # noqa: E402,F401

@@ -7,14 +7,13 @@ once, whole. Another council's case is not found (404): every lookup is a scoped
 """
 from __future__ import annotations
 
-import re
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
 from forms import validators as v
@@ -108,20 +107,30 @@ class ReopenForm(FlaskForm):
                                               v.MaxLength(service.TEXT_LIMIT)])
 
 
-REASON_CODE = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
 
 class DetailsForm(FlaskForm):
-    reason_code = StringField(_l("Reason code (optional)"), filters=[v.clean_text])
+    """The DfE's reason (a coded list kept as data: portal/data/dfe_cme_reasons.csv) and
+    whether the council knows where the child is, for the termly return."""
+    reason_code = SelectField(_l("Main reason the child is missing education (optional)"),
+                              validate_choice=False)
     whereabouts = GovRadioField(_l("Does the council know where the child is?"), choices=YES_NO,
                                 validate_choice=False, validators=[
         _required(_l("Select yes if the council knows where the child is"))])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.i18n import current_language
+        from portal.reports.reasons import cme_reasons
+
+        language = current_language()
+        self.reason_code.choices = [("", _("Not recorded yet"))] + [
+            (reason.code, f"{reason.code}: {reason.label(language)}") for reason in cme_reasons()]
+
     def validate_reason_code(self, field) -> None:
-        field.data = (field.data or "").strip()
-        if field.data and not REASON_CODE.match(field.data):
-            raise ValidationError(_("Enter a reason code of up to 16 letters and digits, "
-                                    "like CME01"))
+        field.data = (field.data or "").strip().upper()
+        if field.data and field.data not in {code for code, _label in field.choices}:
+            raise ValidationError(_("Select a reason from the list"))
 
 
 FORMS = {"note": NoteForm, "enquiry": EnquiryForm, "stage": StageForm, "outcome": OutcomeForm,

@@ -17,8 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from portal.access import staff_required
 from portal.backoffice import backoffice_bp
 from portal.casework import audit
-from portal.casework.inbox import (OPEN_STATUSES, STATUSES, VIEWS, Filters, inbox_page,
-                                   state_of_due)
+from portal.casework.inbox import STATUSES, VIEWS, Filters, inbox_page, state_of_due
 from portal.casework.intake import (ActionRefused, acknowledge, allocate, get_case,
                                     get_submission, join_case, local_day, officer_or_none,
                                     open_case, staff_of_council)
@@ -285,11 +284,13 @@ def search():
     results, total, query = None, 0, None
     page = 1
     if request.method == "POST" and form.validate_on_submit():
+        # The audit row first: committing after the search would expire the results and
+        # reload each one with its own query.
+        audit.record("search", "submission.search", "submission", None)
+        db.session.commit()
         query = parse_query(form.q.data)
         page = max(1, min(form.page.data or 1, 1000))
         results, total = search_submissions(query, limit=25, offset=(page - 1) * 25)
-        audit.record("search", "submission.search", "submission", None)
-        db.session.commit()
     pages = max(1, -(-total // 25))
     return render_template("backoffice/search.html", form=form, results=results, total=total,
                            query=query, page=page, pages=pages, **_common())

@@ -9,7 +9,7 @@ through the council scoping of portal.tenancy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -242,8 +242,13 @@ def refresh_next_due(case: Case, today: date, *, tenant: Tenant | None = None) -
 
     tenant = _tenant(tenant)
     db.session.flush()
-    events = deadlines.case_events(case, submissions_of(case), enquiries_of(case))
+    submissions = submissions_of(case)
+    events = deadlines.case_events(case, submissions, enquiries_of(case))
     case.next_due_on = deadlines.next_due(tenant, events, today)
+    from portal.casework.intake import refresh_submission_due
+
+    for submission in submissions:  # the inbox sorts on the submissions' own column
+        refresh_submission_due(submission, tenant, case=case)
     return case.next_due_on
 
 
@@ -490,6 +495,8 @@ AUDIT_WHAT = {
     "case.outcome": _l("Recorded an outcome"),
     "case.reopen": _l("Reopened the case"),
     "case.details": _l("Changed the case details"),
+    "notice.view": _l("Viewed a notice to another council"),
+    "notice.send": _l("Sent a notice to another council"),
 }
 
 

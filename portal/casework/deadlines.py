@@ -58,7 +58,7 @@ calendars.
 from __future__ import annotations
 
 import calendar as _calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -116,6 +116,14 @@ ANSWER_EVENTS: dict[str, tuple[str, ...]] = {
 #: The portal's own thresholds and the event that meets them: once it is among the events the
 #: deadline is done and left out.
 MET_BY = {"acknowledge": "acknowledged", "allocate": "allocated"}
+
+#: Council-owned deadlines whose due date a record sets rather than a threshold counting days:
+#: event key -> (label, source, the event it counts from or None). The module that owns such a
+#: record registers it here, with a function in CASE_EVENT_SOURCES that adds the event to a
+#: case's events (its date is the due date). portal.notices registers a notice's reply-by date.
+DATED_DEADLINES: dict[str, tuple[Any, Any, str | None]] = {}
+#: Functions (case) -> more events of an open case; see DATED_DEADLINES.
+CASE_EVENT_SOURCES: list[Callable[[Any], Mapping[str, date]]] = []
 
 
 @dataclass(frozen=True)
@@ -243,6 +251,16 @@ def deadlines_for(
                 unit=threshold.unit,
             )
         )
+    if "council" in wanted:
+        for key, (label, source, from_event) in DATED_DEADLINES.items():
+            if key not in events:
+                continue
+            due = _as_date(events[key])
+            found.append(Deadline(key=key, label=label, owner="council",
+                                  from_event=from_event or key,
+                                  event_date=_as_date(events.get(from_event) or due), due=due,
+                                  state=state_of(tenant, due, today), approximate=False,
+                                  source=source))
     found.sort(key=lambda deadline: deadline.due)
     return found
 
@@ -347,4 +365,7 @@ def case_events(
         letters = [e for e in made if _names_a_letter(e.checklist_key)]
         if letters:
             events["letter_sent"] = _as_date(letters[-1].made_on)
+    if case is not None and case.status != "closed":
+        for source in CASE_EVENT_SOURCES:
+            events.update(source(case))
     return events

@@ -12,7 +12,6 @@ from datetime import date
 from sqlalchemy import and_, case as sql_case, func, select
 
 from portal.extensions import db
-from portal.models.casework import Case
 from portal.models.submission import Submission
 
 PAGE_SIZE = 25
@@ -52,7 +51,8 @@ class InboxPage:
 
 
 def _effective_due():
-    return func.coalesce(Submission.due_on, Case.next_due_on)
+    # The submission's own deadline, or its case's: portal.casework.intake keeps it there.
+    return Submission.due_on
 
 
 def _view_clause(view: str, user_id: int):
@@ -90,8 +90,7 @@ def inbox_page(filters: Filters, *, user_id: int, today: date) -> InboxPage:
         conditions.append(Submission.school_laestab == filters.school)
     if filters.overdue:
         conditions.append(due < today)
-    base = select(Submission, due.label("due")).outerjoin(
-        Case, Case.id == Submission.case_id).where(*conditions)
+    base = select(Submission, due.label("due")).where(*conditions)
     counts = tab_counts(user_id)
     if filters.view in counts and len(conditions) == 1:
         total = counts[filters.view]  # a tab with no filter: counted already
@@ -99,12 +98,11 @@ def inbox_page(filters: Filters, *, user_id: int, today: date) -> InboxPage:
         # count(Submission.id), not count() over a subquery: the tenancy hook scopes a
         # statement by the entities it selects, and a bare count() selects none.
         count = select(func.count(Submission.id)).where(*conditions)
-        if filters.overdue:
-            count = count.outerjoin(Case, Case.id == Submission.case_id)
         total = db.session.scalar(count) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
-    query = (base.order_by(Submission.urgent.desc(), due.is_(None), due,
+    # The order of the partial indexes ix_submissions_open_work(_officer) (migration 0010).
+    query = (base.order_by(Submission.urgent.desc(), due.asc().nulls_last(),
                            Submission.received_at, Submission.id)
              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     rows = [(submission, due_on) for submission, due_on in db.session.execute(query)]

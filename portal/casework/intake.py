@@ -80,9 +80,11 @@ def on_filed(submission: Submission, tenant: Tenant) -> None:
                     form=submission.form_slug)
 
 
-def refresh_submission_due(submission: Submission, tenant: Tenant) -> None:
-    """The submission's own next deadline: to acknowledge it, then to give it to an officer;
-    after that its case's deadlines apply (the inbox sorts on both)."""
+def refresh_submission_due(submission: Submission, tenant: Tenant,
+                           case: Case | None = None) -> None:
+    """The deadline the inbox sorts a submission by: to acknowledge it, then to give it to an
+    officer, then its case's next deadline. Kept on the submission itself so that the inbox
+    is one indexed read with no join (bench/backoffice_scale.py)."""
     received = local_day(submission.received_at)
     if submission.status == CLOSED:
         submission.due_on = None
@@ -91,7 +93,8 @@ def refresh_submission_due(submission: Submission, tenant: Tenant) -> None:
     elif submission.officer_id is None:
         submission.due_on = _deadline("allocate", tenant, received)
     else:
-        submission.due_on = None
+        case = case if case is not None else _case_of(submission)
+        submission.due_on = case.next_due_on if case is not None else None
 
 
 # --- lookups (scoped to the council by the tenancy hook) -----------------------------------

@@ -3,11 +3,16 @@ from portal.models.auth import StaffSession
 from portal.models.casework import Activity, AuditEvent, Case, Enquiry, NameKey
 from portal.models.identity import StaffIdentity
 from portal.models.base import Base, TenantOwned, Timestamped
+from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, OutgoingNotice
 from portal.models.outbox import OutboxMessage
+from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
+                                    PlatformSession)
 from portal.models.staff import ROLES, StaffUser
 from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
 
 __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES", "OutboxMessage",
            "FormDraft", "ReferenceCounter", "Submission", "StaffSession",
-           "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity"]
+           "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
+           "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
+           "PlatformSession", "DirectoryContact", "DirectoryContactChange"]

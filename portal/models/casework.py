@@ -33,6 +33,7 @@ class Case(TenantOwned, Timestamped, Base):
         Index("ix_cases_tenant_status_due", "tenant_id", "status", "next_due_on"),
         Index("ix_cases_tenant_upn", "tenant_id", "upn"),
         Index("ix_cases_tenant_dob", "tenant_id", "child_dob"),
+        Index("ix_cases_tenant_postcode", "tenant_id", "postcode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +105,8 @@ class NameKey(TenantOwned, Base):
     theirs), so a name search is an index lookup and never a scan."""
 
     __tablename__ = "name_keys"
-    __table_args__ = (Index("ix_name_keys_tenant_key", "tenant_id", "key"),)
+    # The search reads (key -> submission ids) from the index alone.
+    __table_args__ = (Index("ix_name_keys_tenant_key", "tenant_id", "key", "submission_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),

@@ -31,3 +31,10 @@ class StaffUser(TenantOwned, Timestamped, Base):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The 30-second time step of the last code accepted: a code is never accepted twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Setting up the account (portal.auth.setup): the SHA-256 of the one-time link's token and
+    # when the link stops working; between the link's two steps, the password chosen and the
+    # authenticator secret shown, kept here (never in the cookie) until a code confirms them.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pending_password_hash: Mapped[str | None] = mapped_column(String(255))
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))

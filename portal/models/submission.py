@@ -40,6 +40,7 @@ class Submission(TenantOwned, Timestamped, Base):
         Index("ix_submissions_tenant_received", "tenant_id", "received_at"),
         Index("ix_submissions_tenant_dob", "tenant_id", "child_dob"),
         Index("ix_submissions_tenant_upn", "tenant_id", "upn"),
+        Index("ix_submissions_tenant_postcode", "tenant_id", "postcode"),
         # The inbox: a council's open work, urgent first, then by deadline.
         Index("ix_submissions_tenant_inbox", "tenant_id", "status", "urgent", "due_on"),
     )
@@ -86,3 +87,15 @@ class ReferenceCounter(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+# The inbox's open work, in the inbox's order (portal.casework.inbox): a page is an index range
+# read, for a council and for one officer. Partial: closed submissions (most of them) are not in
+# these indexes at all. due_on ascending puts nulls last on PostgreSQL (its default).
+_OPEN = Submission.status.in_(("new", "acknowledged"))
+Index("ix_submissions_open_work", Submission.tenant_id, Submission.urgent.desc(),
+      Submission.due_on, Submission.received_at, Submission.id,
+      postgresql_where=_OPEN, sqlite_where=_OPEN)
+Index("ix_submissions_open_work_officer", Submission.tenant_id, Submission.officer_id,
+      Submission.urgent.desc(), Submission.due_on, Submission.received_at,
+      Submission.id, postgresql_where=_OPEN, sqlite_where=_OPEN)

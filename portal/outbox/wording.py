@@ -121,3 +121,54 @@ def case_acknowledgement(tenant: Tenant, *, reference: str, form_title: str, lan
         words["deletion"] = _("Under the rules, the school may delete the pupil's name from its "
                               "admission register on or after %(date)s.", date=deletion_from)
     return words
+
+
+def officer_set_up(tenant: Tenant, *, languages: list[str], name: str, link: str, sign_in: str,
+                   hours: int, reset: bool) -> list[dict]:
+    """To an officer the council administrator has added (or whose password and second factor
+    were reset): a one-time link to set up their account. In English, or Welsh then English
+    for a council that offers Welsh. Only the officer's own name and the council's details."""
+    from flask_babel import force_locale
+
+    from portal.i18n import BABEL_LOCALES
+
+    parts = []
+    for language in languages:
+        with force_locale(BABEL_LOCALES.get(language, language)):
+            council = tenant.display_name(language)
+            if reset:
+                subject = _("Set up your account again – %(council)s children missing "
+                            "education portal", council=council)
+                why = _("An administrator at %(council)s has reset the password and the "
+                        "authenticator app of your account on the children missing education "
+                        "portal. You need to set them up again before you can sign in.",
+                        council=council)
+            else:
+                subject = _("Set up your account – %(council)s children missing education "
+                            "portal", council=council)
+                why = _("An administrator at %(council)s has made you an account on the "
+                        "children missing education portal.", council=council)
+            sso = None
+            if tenant.sso is not None:
+                sso = _("You can also sign in with your %(account)s account, without a "
+                        "password: %(link)s", account=tenant.sso.display_name.get(language),
+                        link=sign_in)
+            parts.append({
+                "subject": subject,
+                "greeting": _("Hello %(name)s,", name=name),
+                "why": why,
+                "open": _("Set up your account with this link:"),
+                "link": link,
+                "steps": _("You will choose a password and add the portal to an authenticator "
+                           "app on your phone, such as Microsoft Authenticator or Google "
+                           "Authenticator. It gives you a 6-digit code each time you sign in."),
+                "expires": _("The link works once, for %(hours)d hours. If it has stopped "
+                             "working, ask your council's administrator to send you a new "
+                             "one.", hours=hours),
+                "sso": sso,
+                "sign_in": _("Once your account is set up, sign in here: %(link)s",
+                             link=sign_in),
+                "footer": _("If you were not expecting this email, do not use the link: tell "
+                            "your council's administrator."),
+            })
+    return parts

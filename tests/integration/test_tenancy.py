@@ -111,11 +111,11 @@ def test_a_subquery_in_a_where_clause_is_scoped(app, two_councils):
         assert names == ["Stockport scope test"]
 
 
-@pytest.mark.parametrize("shape", ["union", "from-subquery", "cte"])
+@pytest.mark.parametrize("shape", ["union", "from-subquery", "cte", "text"])
 def test_a_query_the_council_filter_cannot_reach_is_refused(app, two_councils, shape):
     """A UNION, or a subquery or CTE in a FROM clause, over council tables ran unscoped (the
     ORM adds the council filter to the entities it selects, not inside these): refused now."""
-    from sqlalchemy import func, union_all
+    from sqlalchemy import func, text, union_all
 
     stockport, _southwark = two_councils
     users = select(StaffUser.id).where(StaffUser.email == "scope-test@example.invalid")
@@ -123,6 +123,7 @@ def test_a_query_the_council_filter_cannot_reach_is_refused(app, two_councils, s
         "union": lambda: union_all(users, users),
         "from-subquery": lambda: select(func.count()).select_from(users.subquery()),
         "cte": lambda: select(func.count()).select_from(users.cte()),
+        "text": lambda: text("SELECT display_name FROM staff_users"),
     }[shape]()
     with app.app_context(), tenant_scope(stockport):
         with pytest.raises(TenantScopeError):
@@ -130,3 +131,16 @@ def test_a_query_the_council_filter_cannot_reach_is_refused(app, two_councils, s
         db.session.rollback()
         with unscoped():  # a reviewed caller that means to cross councils still can
             assert db.session.execute(statement).all()
+
+
+def test_a_count_or_a_core_table_is_scoped_too(app, two_councils):
+    """These ran across every council: the ORM hook saw no entity to filter."""
+    from sqlalchemy import func
+
+    stockport, _southwark = two_councils
+    with app.app_context(), tenant_scope(stockport):
+        count = db.session.scalar(select(func.count()).select_from(StaffUser).where(
+            StaffUser.email == "scope-test@example.invalid"))
+        names = db.session.scalars(select(StaffUser.__table__.c.display_name).where(
+            StaffUser.__table__.c.email == "scope-test@example.invalid")).all()
+    assert count == 1 and names == ["Stockport scope test"]

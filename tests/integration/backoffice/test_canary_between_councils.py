@@ -59,7 +59,8 @@ def councils(app):
                     db.session.add(Activity(case_id=case.id, kind="note", at=datetime.now(
                         timezone.utc), details={"text": "Quetzalina canary-note-7731"}))
                 db.session.commit()
-                ids[slug] = {"submission_id": item["id"], "case_id": case.id, "message_id": 0}
+                ids[slug] = {"submission_id": item["id"], "case_id": case.id, "message_id": 0,
+                             "notice_id": 0, "incoming_id": 0}
         db.session.remove()
     return ids
 
@@ -114,3 +115,83 @@ def test_the_canary_is_really_in_council_bs_pages(app, client, councils):
     sign_in(client, user)
     page = client.get(f"/{B}/staff/cases/{councils[B]['case_id']}").get_data(as_text=True)
     assert "Quetzalina" in page and "canary-note-7731" in page
+
+
+# --- cross-border notices --------------------------------------------------------------------
+# Council B (Liverpool) sends council A (Stockport) a notice about a child on one of its cases.
+# A's officers see the notice's own fields (the child's name, what B chose to tell) and nothing
+# else of B's case: not its notes, not its enquiries, not its other forms.
+
+NOTICE_CHILD = ("Wanderina", "Noticeonly")
+CASE_ONLY = ("liverpool-case-note-9902", "Hollyhock Mews", "enquiry-result-5531",
+             "Otherform Siblingchild")
+
+
+def _text_of(response) -> str:
+    if response.mimetype == "application/pdf":
+        return "\n".join(page.extract_text() for page in
+                         PdfReader(io.BytesIO(response.data)).pages)
+    return response.get_data(as_text=True)
+
+
+def test_a_notice_from_b_shows_a_the_notices_fields_and_nothing_else_of_bs_case(
+        app, client, checked_client):
+    from tests.integration.notices.helpers import (incoming_for, make_case, notice_answers,
+                                                   send_notice)
+
+    case = make_case(app, B, first=NOTICE_CHILD[0], last=NOTICE_CHILD[1],
+                     note="liverpool-case-note-9902 seen at Hollyhock Mews",
+                     enquiry="enquiry-result-5531: neighbours at Hollyhock Mews")
+    make_submission(app, B, first="Otherform", last="Siblingchild")
+    sender = make_officer(app, B, role="officer")
+    b_client = checked_client(app.test_client())
+    sign_in(b_client, sender)
+    sent = send_notice(b_client, B, case["case_id"], notice_answers(
+        "356", first=NOTICE_CHILD[0], last=NOTICE_CHILD[1], postcode="L3 9AB",
+        last_address="2 Invented Gardens, Liverpool"))
+    assert sent.status_code == 303
+    notice_id = int(sent.location.split("/notices/sent/")[1].split("?")[0])
+    incoming_id, submission_id, reference = incoming_for(app, A, notice_id)
+    # B's case holds the data that must stay in B.
+    b_case = b_client.get(f"/{B}/staff/cases/{case['case_id']}").get_data(as_text=True)
+    assert "liverpool-case-note-9902" in b_case and "enquiry-result-5531" in b_case
+
+    for role in ("officer", "manager", "council_admin"):
+        user = make_officer(app, A, role=role)
+        sign_in(client, user)
+        a_ids = {"submission_id": submission_id, "incoming_id": incoming_id,
+                 "case_id": case["case_id"], "notice_id": notice_id, "message_id": 0}
+        saw_the_notice = False
+        for method, path in _back_office_routes(app):
+            if method != "GET" or role not in MATRIX[f"{method} {path}"]:
+                continue
+            response = client.get(_url(A, path, a_ids))
+            if response.status_code != 200:
+                continue
+            text = _text_of(response)
+            lowered = text.casefold()
+            assert [w for w in CASE_ONLY if w.casefold() in lowered] == [], (role, path)
+            saw_the_notice = saw_the_notice or NOTICE_CHILD[0] in text
+        # Officers and managers read the notice itself; the administrator works no casework.
+        assert saw_the_notice == (role != "council_admin"), role
+        # B's case, B's notice and B's other form do not exist at either address.
+        for path in (f"/cases/{case['case_id']}", f"/cases/{case['case_id']}/summary.pdf",
+                     f"/notices/sent/{notice_id}", f"/submissions/{case['submission_id']}"):
+            assert client.get(f"/{A}/staff{path}").status_code == 404, path
+            assert client.get(f"/{B}/staff{path}").status_code == 404, path
+        page = client.get(f"/{A}/staff/").get_data(as_text=True)
+        client.post(f"/{A}/staff/sign-out", data={"csrf_token": csrf_of(page)})
+
+    from portal.extensions import db
+    from portal.models import OutboxMessage, Submission
+    from portal.tenancy import tenant_id_for, tenant_scope
+
+    with app.app_context(), tenant_scope(tenant_id_for(A)):
+        arrived = db.session.scalar(select(Submission).where(Submission.id == submission_id))
+        stored = f"{arrived.answers} {arrived.sender_name} {arrived.routing_reason}".casefold()
+        assert [w for w in CASE_ONLY if w.casefold() in stored] == []
+        assert arrived.reference == reference and arrived.form_slug == "cross-border-notice"
+        for row in db.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.reference == reference)):
+            assert NOTICE_CHILD[0] not in row.body_text and NOTICE_CHILD[1] not in row.subject
+        db.session.remove()

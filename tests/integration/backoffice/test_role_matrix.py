@@ -51,6 +51,16 @@ MATRIX: dict[str, set[str]] = {
     "GET /cases/<int:case_id>/summary.pdf": CASEWORK,
     "GET /cases/<int:case_id>/audit": {"manager", "council_admin"},
     "GET /audit": {"council_admin"},
+    # Cross-border notices (portal.backoffice.notices): caseworkers only.
+    "GET /notices": CASEWORK,
+    "GET /cases/<int:case_id>/notices/new": CASEWORK,
+    "POST /cases/<int:case_id>/notices/new": CASEWORK,
+    "GET /notices/sent/<int:notice_id>": CASEWORK,
+    "POST /notices/sent/<int:notice_id>/revoke": CASEWORK,
+    "POST /notices/sent/<int:notice_id>/new-link": CASEWORK,
+    "GET /notices/received/<int:incoming_id>": CASEWORK,
+    "POST /notices/received/<int:incoming_id>/acknowledge": CASEWORK,
+    "POST /notices/received/<int:incoming_id>/answer": CASEWORK,
     "GET /reports": CASEWORK,
     "GET /reports/figures.csv": CASEWORK,
     "GET /reports/established.csv": CASEWORK,
@@ -64,6 +74,16 @@ MATRIX: dict[str, set[str]] = {
     "GET /reports/registers/elective-home-education.csv": CASEWORK,
     "GET /reports/registers/lost-pupils": CASEWORK,
     "GET /reports/registers/lost-pupils.csv": CASEWORK,
+    # Officer accounts (portal.backoffice.users): the council administrator only.
+    "GET /users": {"council_admin"},
+    "GET /users/new": {"council_admin"},
+    "POST /users/new": {"council_admin"},
+    "GET /users/<int:user_id>": {"council_admin"},
+    "POST /users/<int:user_id>/disable": {"council_admin"},
+    "POST /users/<int:user_id>/enable": {"council_admin"},
+    "POST /users/<int:user_id>/unlock": {"council_admin"},
+    "POST /users/<int:user_id>/reset": {"council_admin"},
+    "POST /users/<int:user_id>/role": {"council_admin"},
 }
 
 
@@ -105,10 +125,19 @@ def objects(app):
             db.session.commit()
             ids = {"submission_id": made["id"], "case_id": case.id, "message_id": message.id}
         db.session.remove()
+    # A notice the council sent from the case (by email, with a live link) and one it received.
+    from tests.integration.notices.helpers import make_notice_objects
+
+    ids.update(make_notice_objects(app, OWN, ids["case_id"], from_slug=OTHER))
+    # An officer account of the council, for the administrator's account pages.
+    ids["user_id"] = make_officer(app, OWN)["id"]
     return ids
 
 
 def _url(slug: str, path: str, ids: dict) -> str:
+    # An officer account holds no child's details: a caller with no user_id (the canary test)
+    # asks for account 0, which is no one's (404).
+    ids = {"user_id": 0, **ids}
     for name, value in ids.items():
         path = path.replace(f"<int:{name}>", str(value))
     assert "<" not in path, path
