@@ -30,6 +30,7 @@ def register_cli(app: Flask) -> None:
     from portal.platform.cli import platform_cli
 
     app.cli.add_command(platform_cli)
+    app.cli.add_command(staff_cli)
 
 
 # --- councils ------------------------------------------------------------------------------
@@ -137,6 +138,45 @@ def load_demo_accounts() -> list[str]:
                 lines.append(f"  {tenant.slug:<18} {role:<14} {email}")
             db.session.commit()
     return lines
+
+
+# --- a council's officers --------------------------------------------------------------
+
+@click.group("staff", cls=AppGroup, help="A council's officer accounts.")
+def staff_cli() -> None:
+    pass
+
+
+@staff_cli.command("invite", help="Add an officer to a council (its first administrator, say) "
+                                  "and email them a one-time link to set up their account.")
+@click.option("--council", "slug", required=True, help="The council's slug, e.g. stockport.")
+@click.option("--email", required=True, help="Their email address.")
+@click.option("--name", "display_name", required=True, help="Their name, as pages show it.")
+@click.option("--role", type=click.Choice(["officer", "manager", "council_admin"]),
+              default="council_admin", show_default=True)
+def staff_invite(slug: str, email: str, display_name: str, role: str) -> None:
+    from portal.auth import setup
+    from portal.extensions import db
+    from portal.models import StaffUser
+    from portal.tenancy import tenant_id_for, tenant_scope, tenants
+
+    tenant = tenants().get(slug)
+    if tenant is None or tenant_id_for(slug) is None:
+        raise click.ClickException(f"No council {slug!r} here: run `flask tenants sync` first.")
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        raise click.ClickException("Give an email address, like name@council.gov.uk.")
+    with tenant_scope(tenant_id_for(slug)):
+        if db.session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
+            raise click.ClickException("This council already has an officer with that email.")
+        user = StaffUser(email=email, display_name=display_name.strip()[:200], role=role,
+                         is_active=True, failed_attempts=0)
+        db.session.add(user)
+        db.session.flush()
+        setup.issue_link(user, tenant=tenant)
+        db.session.commit()
+    click.echo(f"Added {email} to {slug} as {role}. The set-up link is on its way by email "
+               "(the outbox worker sends it).")
 
 
 # --- drafts ----------------------------------------------------------------------------------

@@ -100,3 +100,30 @@ def test_production_refuses_to_start_while_demo_accounts_exist(app, database_url
     else:
         with pytest.raises(UnsafeConfiguration, match="demo officer account"):
             create_app(production)
+
+
+def test_staff_invite_adds_a_councils_first_administrator(app):
+    """A council new to the portal gets its first administrator from the command line; they
+    set up their account from the emailed link like any officer."""
+    from portal.models import OutboxMessage
+    from portal.tenancy import tenant_id_for, tenant_scope
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["staff", "invite", "--council", "southwark", "--email",
+                                 "First.Admin@Southwark.test.invalid", "--name", "First Admin"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["staff", "invite", "--council", "southwark", "--email",
+                                "first.admin@southwark.test.invalid", "--name", "Twice"])
+    assert again.exit_code != 0 and "already has an officer" in again.output
+    unknown = runner.invoke(args=["staff", "invite", "--council", "atlantis", "--email",
+                                  "a@b.invalid", "--name", "X"])
+    assert unknown.exit_code != 0
+    with app.app_context(), tenant_scope(tenant_id_for("southwark")):
+        user = db.session.scalar(select(StaffUser).where(
+            StaffUser.email == "first.admin@southwark.test.invalid"))
+        assert user.role == "council_admin" and user.password_hash is None
+        assert user.setup_token_hash
+        email = db.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.to_address == "first.admin@southwark.test.invalid"))
+        assert "/southwark/staff/set-up/" in email.body_text
+        db.session.remove()
