@@ -133,7 +133,8 @@ def code():
             return redirect(url_for("platform.sign_in"), code=303)
         form.code.errors = [_("Enter a correct code")]
     form.code.data = ""
-    return render_template("platform/code.html", form=form)
+    return render_template("auth/code.html", form=form, code_endpoint="platform.code",
+                           start_endpoint="platform.sign_in")
 
 
 @platform_bp.post("/sign-out")
