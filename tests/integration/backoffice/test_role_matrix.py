@@ -14,6 +14,7 @@ until someone decides who may use it.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -117,7 +118,8 @@ def objects(app):
             case = Case(status="open", opened_at=datetime.now(timezone.utc),
                         child_first_name="Matrix", child_last_name="Testchild")
             db.session.add(case)
-            message = OutboxMessage(message_id="<matrix@test.invalid>", kind="other",
+            message = OutboxMessage(message_id=f"<matrix-{uuid.uuid4().hex}@test.invalid>",
+                                    kind="other",
                                     to_address="x@test.invalid", language="en",
                                     subject="s", body_text="b", status="dead", attempts=5,
                                     next_attempt_at=datetime.now(timezone.utc))
