@@ -201,6 +201,15 @@ def _laestab(value: str) -> str:
 Laestab = Annotated[str, AfterValidator(_laestab)]
 
 
+def _urn(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6,8}", value):
+        raise _err("urn", f"must be the school's unique reference number, 6 digits (found {_quote(value)})")
+    return value
+
+
+Urn = Annotated[str, AfterValidator(_urn)]
+
+
 def _prefix(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", value):
         raise _err("reference_prefix", f"must be 3 capital letters, e.g. \"STK\" (found {_quote(value)})")
@@ -578,6 +587,9 @@ class RouteDecision:
 class School(Model):
     laestab: Laestab
     name: Text
+    #: The school's unique reference number (GIAS); the named-officer import accepts it where a
+    #: council's list has no DfE number (RCT's published list gives URNs only).
+    urn: Urn | None = None
     demo: bool = False
 
 
