@@ -10,6 +10,7 @@
 * ``/reports/registers/<register>`` (+ ``.csv``): children out of provision, elective home
   education, lost pupils.
 * ``/reports/board.pdf``: the period's report for the safeguarding board.
+* ``/reports/cases.csv``: every case of the council, one row each, streamed.
 
 Every page shown is audited as a view of a report, every download as an export. A bad period
 or census date shows the GOV.UK error summary and the message beside the field (400), never a
@@ -37,7 +38,8 @@ from portal.reports import dfe_return as dfe
 from portal.reports import registers as registers_module
 from portal.reports.board import board_pdf, charts_for
 from portal.reports.casebook import LONDON
-from portal.reports.csv_export import csv_response, to_csv
+from portal.reports import case_export
+from portal.reports.csv_export import csv_response, stream_csv, to_csv
 from portal.reports.figures import overdue_cases, period_figures, period_rows
 from portal.tenancy import current_tenant
 
@@ -213,6 +215,18 @@ def report_established_csv():
 @reads_from_replica
 def report_overdue_csv():
     return _period_csv("overdue")
+
+
+@backoffice_bp.get("/reports/cases.csv")
+@staff_required(*REPORT_ROLES)
+def report_cases_csv():
+    """Every case of the council, written as it is sent (the audit row is committed first)."""
+    audit.record("export", "report.cases.csv", "report", None)
+    db.session.commit()
+    name = f"{current_tenant.slug}-cases-{_today()}.csv"
+    return csv_response(stream_csv(case_export.header(),
+                                   case_export.case_rows(current_tenant, current_language())),
+                        name)
 
 
 # --- the board's PDF -----------------------------------------------------------------------
