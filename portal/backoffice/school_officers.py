@@ -184,7 +184,7 @@ def school_officer_offer(change_id: int):
     return _render_offer(change, OfferForm(formdata=None))
 
 
-@backoffice_bp.post("/school-officers/offers/<int:change_id>")
+@backoffice_bp.post("/school-officers/offers/<int:change_id>/decision")
 @staff_required(ADMIN, "manager")
 def settle_school_officer_offer(change_id: int):
     change = _change_or_404(change_id)

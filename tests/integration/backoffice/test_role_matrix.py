@@ -93,7 +93,7 @@ MATRIX: dict[str, set[str]] = {
     "GET /school-officers/<laestab>": {"council_admin"},
     "POST /school-officers/<laestab>": {"council_admin"},
     "GET /school-officers/offers/<int:change_id>": {"council_admin", "manager"},
-    "POST /school-officers/offers/<int:change_id>": {"council_admin", "manager"},
+    "POST /school-officers/offers/<int:change_id>/decision": {"council_admin", "manager"},
 }
 
 

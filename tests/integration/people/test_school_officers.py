@@ -168,10 +168,11 @@ def test_a_school_notice_lands_with_its_awo_who_is_emailed_and_a_change_offers_r
     offer = client.get(response.location).get_data(as_text=True)
     assert reference in offer and "Awo Taf" in offer and "Awo Cynon" in offer
     # Choosing nothing is an error beside the question.
-    refused = client.post(response.location, data={"csrf_token": csrf_of(offer)})
+    decide = response.location + "/decision"
+    refused = client.post(decide, data={"csrf_token": csrf_of(offer)})
     assert refused.status_code == 400
     assert "Select whether to move the work" in refused.get_data(as_text=True)
-    moved = client.post(response.location, data={"csrf_token": csrf_of(offer),
+    moved = client.post(decide, data={"csrf_token": csrf_of(offer),
                                                   "decision": "move"})
     assert moved.status_code == 303
     assert "1 item was moved to Awo Taf" in client.get(moved.location).get_data(as_text=True)
