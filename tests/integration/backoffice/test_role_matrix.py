@@ -66,6 +66,7 @@ MATRIX: dict[str, set[str]] = {
     "GET /reports/figures.csv": CASEWORK,
     "GET /reports/established.csv": CASEWORK,
     "GET /reports/overdue.csv": CASEWORK,
+    "GET /reports/cases.csv": CASEWORK,
     "GET /reports/board.pdf": CASEWORK,
     "GET /reports/dfe-return": CASEWORK,
     "GET /reports/dfe-return.csv": CASEWORK,
