@@ -3,14 +3,14 @@ school and the outcome its case reached, a case's social worker or lead professi
 outbox and the timeline gain their kinds
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

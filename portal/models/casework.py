@@ -65,6 +65,9 @@ class Case(TenantOwned, Timestamped, Base):
     professional_name: Mapped[str | None] = mapped_column(String(200))
     professional_role: Mapped[str | None] = mapped_column(String(32))
     professional_email: Mapped[str | None] = mapped_column(String(254))
+    #: The child's first day out of education as the case's forms give it (None: the day the
+    #: case was opened), for the council's definition of CME (portal.casework.cme_definition).
+    missing_since: Mapped[date | None] = mapped_column(Date)
 
 
 class Activity(TenantOwned, Base):
