@@ -24,6 +24,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(casework_cli)
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
@@ -196,6 +197,36 @@ def drafts_purge() -> None:
         removed = delete_expired()
         db.session.commit()
     click.echo(f"{removed} expired draft(s) deleted")
+
+
+@click.group("casework", cls=AppGroup, help="The back-office's scheduled work.")
+def casework_cli() -> None:
+    pass
+
+
+@casework_cli.command("advance", help="Move cases on whose letter's reply deadline passed "
+                      "with no reply (run it daily, early in the morning).")
+def casework_advance() -> None:
+    from flask import current_app
+
+    from portal.casework.intake import local_day
+    from portal.casework.letters import advance
+    from portal.extensions import db
+    from portal.tenancy import tenant_id_for, tenant_scope, tenants
+
+    today = local_day(current_app.config["CLOCK"]())
+    total = 0
+    for slug, tenant in sorted(tenants().items()):
+        tenant_id = tenant_id_for(slug)
+        if tenant_id is None or not tenant.letters:
+            continue
+        with tenant_scope(tenant_id):
+            moved = advance(tenant, today)
+            db.session.commit()
+        total += moved
+        if moved:
+            click.echo(f"{slug}: {moved} case(s) moved on")
+    click.echo(f"{total} case(s) moved on")
 
 
 # --- translations --------------------------------------------------------------------------

@@ -24,6 +24,12 @@ def govuk_option(pair, selected) -> dict:
 
 
 
+@backoffice_bp.app_template_filter("radio_item")
+def radio_item(pair, checked) -> dict:
+    """A (value, text) choice as a GOV.UK radio item, checked when it is `checked`."""
+    return {"value": pair[0], "text": pair[1], "checked": str(pair[0]) == str(checked or "")}
+
+
 @backoffice_bp.get("/")
 @staff_required()
 def home():
@@ -72,5 +78,5 @@ def retry_email(message_id: int):
 
 
 # The back-office's pages, a module each; importing them registers their routes.
-from portal.backoffice import (audit, cases, inbox, notices, reports,  # noqa: E402,F401
-                                school_officers, users)
+from portal.backoffice import (audit, cases, inbox, letters, notices,  # noqa: E402,F401
+                                reports, school_officers, users)

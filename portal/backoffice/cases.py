@@ -22,6 +22,7 @@ from portal.access import staff_required
 from portal.backoffice import backoffice_bp
 from portal.casework import audit
 from portal.casework import cases as service
+from portal.casework import letters as letter_service
 from portal.extensions import db
 from portal.models.casework import Case
 from portal.tenancy import current_tenant
@@ -185,7 +186,11 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         form_name=service.form_name, in_london=service.in_london,
         checklist_label=lambda key: service.checklist_label(tenant, key),
         done=DONE.get(request.args.get("done", "")),
-        can_see_audit=current_user.role in AUDIT_ROLES, max_text=service.TEXT_LIMIT), status
+        can_see_audit=current_user.role in AUDIT_ROLES, max_text=service.TEXT_LIMIT,
+        letters=letter_service.views(case, tenant), tasks=letter_service.tasks_of(case),
+        sent_how_names=letter_service.SENT_HOW_NAMES,
+        team_label=lambda key: service.team_name(tenant, key),
+        preferred_language=letter_service.preferred_language(case, tenant)), status
 
 
 @backoffice_bp.get("/cases/<int:case_id>", endpoint="case")

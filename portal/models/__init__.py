@@ -5,6 +5,7 @@ from portal.models.identity import StaffIdentity
 from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, OutgoingNotice
 from portal.models.outbox import OutboxMessage
+from portal.models.letters import CaseTask, Letter
 from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
@@ -17,4 +18,4 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
            "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
-           "SchoolOfficerChange"]
+           "SchoolOfficerChange", "Letter", "CaseTask"]

@@ -612,6 +612,9 @@ class Threshold(Model):
     from_event: Key
     source: Text
     owner: Literal["council", "school", "family"] = "council"
+    #: Events that meet the deadline once they happen (e.g. the family's reply to a letter, or
+    #: the next step taken when none came): it is then done, never overdue.
+    met_by: list[Key] = []
 
 
 class CmeDefinition(Model):
@@ -653,6 +656,52 @@ class ChecklistItem(Model):
     label: LocalText
     kind: ChecklistKind
     hint: LocalText | None = None
+
+
+#: What a letter's text may name: {council}, {reference}, {reply_by}, {phone}, {email}, {team}
+#: and {child} (the child's name, in the letter only: never in an email or an address).
+LETTER_PLACEHOLDERS = ("council", "reference", "reply_by", "phone", "email", "team", "child")
+_PLACEHOLDER_RE = re.compile(r"{([^{}]*)}")
+
+
+class LetterFollowUp(Model):
+    """The next step when no reply comes by the deadline: a task for a team (and a stage)."""
+
+    task: LocalText
+    #: The team that takes the task, or with `route_form` the team the council's routing gives
+    #: that form for the child's postcode (falling back to `team` when no rule matches).
+    team: Key
+    route_form: FormSlug | None = None
+    stage: Key | None = None
+    days: int = Field(default=5, gt=0)
+    unit: ThresholdUnit = "working_days"
+
+
+class LetterTemplate(Model):
+    """A letter an officer sends the family from a case (PDF), with a reply deadline counted by
+    one of the council's [[thresholds]] from the day it was sent."""
+
+    key: Key
+    name: LocalText
+    heading: LocalText
+    paragraphs: list[LocalText] = Field(min_length=1)
+    reply_threshold: Key
+    checklist_key: Key | None = None
+    on_no_reply: LetterFollowUp | None = None
+    source: Text
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> "LetterTemplate":
+        problems: list[tuple[Loc, str, Any]] = []
+        for index, paragraph in enumerate(self.paragraphs):
+            for language, text in (("en", paragraph.en), ("cy", paragraph.cy or "")):
+                for name in _PLACEHOLDER_RE.findall(text):
+                    if name not in LETTER_PLACEHOLDERS:
+                        problems.append((("paragraphs", index, language),
+                                         f"{{{name}}} is not a placeholder a letter knows; use "
+                                         + ", ".join("{" + p + "}" for p in LETTER_PLACEHOLDERS), text))
+        _raise_problems("LetterTemplate", problems)
+        return self
 
 
 class Stage(Model):
@@ -915,6 +964,7 @@ class Tenant(Model):
     cme_definition: CmeDefinition | None = None
     deletion: DeletionPolicy
     checklist: list[ChecklistItem] = Field(min_length=1)
+    letters: list[LetterTemplate] = []
     workflow: Workflow
     calendar: Calendar
     sso: Sso | None = None
@@ -989,6 +1039,20 @@ class Tenant(Model):
 
         _duplicates(problems, self.thresholds, "thresholds", "threshold")
         _duplicates(problems, self.checklist, "checklist", "checklist item")
+        _duplicates(problems, self.letters, "letters", "letter")
+        threshold_keys = {threshold.key for threshold in self.thresholds}
+        checklist_keys = {item.key for item in self.checklist}
+        stage_keys = {stage.key for stage in self.workflow.stages}
+        for index, letter in enumerate(self.letters):
+            if letter.reply_threshold not in threshold_keys:
+                problems.append((("letters", index, "reply_threshold"), f"{_quote(letter.reply_threshold)} is not the key of any [[thresholds]]", letter.reply_threshold))
+            if letter.checklist_key and letter.checklist_key not in checklist_keys:
+                problems.append((("letters", index, "checklist_key"), f"{_quote(letter.checklist_key)} is not the key of any [[checklist]] item", letter.checklist_key))
+            follow = letter.on_no_reply
+            if follow is not None and follow.team not in team_keys:
+                problems.append((("letters", index, "on_no_reply", "team"), f"{_quote(follow.team)} is not the key of any team in [[teams]]", follow.team))
+            if follow is not None and follow.stage and follow.stage not in stage_keys:
+                problems.append((("letters", index, "on_no_reply", "stage"), f"{_quote(follow.stage)} is not the key of any stage in [workflow]", follow.stage))
         checklist_keys = {item.key for item in self.checklist}
         if self.cme_definition is not None:
             for position, key in enumerate(self.cme_definition.checks):
@@ -1034,6 +1098,9 @@ class Tenant(Model):
 
     def school(self, laestab: str) -> School | None:
         return next((school for school in self.schools if school.laestab == laestab), None)
+
+    def letter(self, key: str) -> LetterTemplate | None:
+        return next((letter for letter in self.letters if letter.key == key), None)
 
     def threshold(self, key: str) -> Threshold:
         for threshold in self.thresholds:

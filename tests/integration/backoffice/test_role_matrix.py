@@ -50,6 +50,12 @@ MATRIX: dict[str, set[str]] = {
     "POST /cases/<int:case_id>/reopen": CASEWORK,
     "POST /cases/<int:case_id>/details": CASEWORK,
     "GET /cases/<int:case_id>/summary.pdf": CASEWORK,
+    # Letters to the family and a case's tasks (portal.backoffice.letters).
+    "POST /cases/<int:case_id>/letters": CASEWORK,
+    "GET /cases/<int:case_id>/letters/<int:letter_id>/letter.pdf": CASEWORK,
+    "POST /cases/<int:case_id>/letters/<int:letter_id>/sent": CASEWORK,
+    "POST /cases/<int:case_id>/letters/<int:letter_id>/reply": CASEWORK,
+    "POST /cases/<int:case_id>/tasks/<int:task_id>/done": CASEWORK,
     "GET /cases/<int:case_id>/audit": {"manager", "council_admin"},
     "GET /audit": {"council_admin"},
     # Cross-border notices (portal.backoffice.notices): caseworkers only.
@@ -141,9 +147,21 @@ def objects(app):
                                          new_team_key="pupil-access",
                                          at=datetime.now(timezone.utc))
             db.session.add_all([school, change])
+            db.session.flush()
+            from datetime import date
+
+            from portal.models import CaseTask, Letter
+
+            letter = Letter(case_id=case.id, template_key="whereabouts", languages="en")
+            db.session.add(letter)
+            db.session.flush()
+            task = CaseTask(case_id=case.id, letter_id=letter.id, name_en="Matrix task",
+                            team_key="pupil-access", due_on=date(2030, 1, 1))
+            db.session.add(task)
             db.session.commit()
             ids = {"submission_id": made["id"], "case_id": case.id, "message_id": message.id,
-                   "change_id": change.id, "laestab": "2109999"}
+                   "change_id": change.id, "laestab": "2109999", "letter_id": letter.id,
+                   "task_id": task.id}
         db.session.remove()
     # A notice the council sent from the case (by email, with a live link) and one it received.
     from tests.integration.notices.helpers import make_notice_objects
