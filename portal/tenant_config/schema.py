@@ -335,7 +335,6 @@ class CmeContact(Model):
     email: Email
     hours: LocalText | None = None
     demo: bool = False
-    demo_note: Text | None = None
 
 
 class NamedPerson(Model):
@@ -346,7 +345,6 @@ class NamedPerson(Model):
     phone: Phone | None = None
     email: Email | None = None
     demo: bool = False
-    demo_note: Text | None = None
 
 
 class OfficeHours(Model):
@@ -458,7 +456,6 @@ class Safeguarding(Model):
     out_of_hours: OutOfHours
     description: LocalText | None = None
     demo: bool = False
-    demo_note: Text | None = None
 
     def is_office_hours(self, now: datetime) -> bool:
         if now.tzinfo is None or now.utcoffset() is None:
