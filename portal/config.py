@@ -163,4 +163,7 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),
             "SEND_FILE_MAX_AGE_DEFAULT": 3600,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+            # A school's return file (CSV or CTF) may be larger: 1,500 pupils' CTF is ~3 MB.
+            # Anything bigger gets the friendly 413 page (portal/errors.py).
+            "RETURN_UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
         }

@@ -7,6 +7,7 @@ from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, Outgoi
 from portal.models.outbox import OutboxMessage
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
+from portal.models.school_return import ReturnReminder, SchoolReturn
 from portal.models.staff import ROLES, StaffUser
 from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
@@ -15,4 +16,5 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "FormDraft", "ReferenceCounter", "Submission", "StaffSession",
            "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
-           "PlatformSession", "DirectoryContact", "DirectoryContactChange"]
+           "PlatformSession", "DirectoryContact", "DirectoryContactChange",
+           "SchoolReturn", "ReturnReminder"]

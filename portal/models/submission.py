@@ -76,6 +76,8 @@ class Submission(TenantOwned, Timestamped, Base):
     allocated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date)
+    # The school's return it came in (portal/returns/), when it was one pupil of many.
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("school_returns.id"), index=True)
 
 
 class ReferenceCounter(TenantOwned, Base):
