@@ -175,6 +175,9 @@ class FormDefinition(Model):
     bulk_school_page: Key | None = None
     # A return that a Common Transfer File can fill (its pupils' questions are in a CTF).
     ctf: bool = False
+    # Pupil questions a CTF cannot answer (e.g. the legal ground for deletion): asked once on
+    # the upload page for every pupil of the file (a CTF is one destination for all its pupils).
+    ctf_asks: list[Key] = []
     # Rows the law exempts from the return (portal/rules/returns.py), shown, never filed.
     exemption: Literal["junior_class_first_day", "senior_class_final_term"] | None = None
 
@@ -193,6 +196,9 @@ class FormDefinition(Model):
                 raise ValueError(f"bulk_school_page {self.bulk_school_page!r} is not a page")
             if any(page.repeat or page.when for page in self.pages):
                 raise ValueError("a return's pages have no conditions and no add-another")
+        unknown = set(self.ctf_asks) - {q.key for q in self.row_questions()}
+        if unknown or (self.ctf_asks and not self.ctf):
+            raise ValueError(f"ctf_asks must be pupil questions of a CTF return: {sorted(unknown)}")
         if (self.ctf or self.exemption) and self.bulk_school_page is None:
             raise ValueError("ctf and exemption are for returns (bulk_school_page)")
         return self

@@ -102,10 +102,20 @@ def _upload_form_class(definition: FormDefinition):
             choices=[("csv", _("A CSV file made from the template")),
                      ("ctf", _("A Common Transfer File (CTF) from your management information "
                                "system"))], validate_choice=False)
+        locale, today = current_language(), _today()
+        for question in _ctf_questions(definition):
+            fields[question.key] = make_field(question, tenant=current_tenant, locale=locale,
+                                              today=today, answers={})
         fields["ctf_at_risk"] = GovRadioField(
             _("If it is a CTF: is any pupil in the file at risk of harm now?"),
             choices=[("no", _("No")), ("yes", _("Yes"))], validate_choice=False)
     return type("ReturnUploadForm", (FlaskForm,), fields)
+
+
+def _ctf_questions(definition: FormDefinition):
+    """What a CTF cannot say, asked once for the whole file (required only for a CTF)."""
+    return [q.model_copy(update={"required": False}) for q in definition.row_questions()
+            if q.key in definition.ctf_asks]
 
 
 # --- the council's returns and one return's page ---------------------------------------------
@@ -217,6 +227,7 @@ def _change_rows(definition, form, action):
 def _upload_context(definition, form, status=200, row_errors=None):
     return render_template("public/return_upload.html", definition=definition, form=form,
                            school_questions=definition.school_questions(),
+                           ctf_questions=_ctf_questions(definition) if definition.ctf else [],
                            row_errors=row_errors or [], database_down=status == 503,
                            column_letter=csv_files.column_letter), status
 
@@ -246,6 +257,11 @@ def return_upload(form_slug: str):
         form.ctf_at_risk.errors = [_("Select yes if any pupil in the file is at risk of harm "
                                      "now")]
         valid = False
+    if kind == "ctf":
+        for question in definition.row_questions():
+            if question.key in definition.ctf_asks and not form[question.key].data:
+                form[question.key].errors = [question.required_error.get(current_language())]
+                valid = False
     if kind == "ctf" and form.ctf_at_risk.data == "yes":
         form.ctf_at_risk.errors = [_(
             "If a pupil is at risk of harm now, phone the council's safeguarding contact now, "
@@ -256,7 +272,8 @@ def return_upload(form_slug: str):
     content = upload.read()
     if kind == "ctf":
         read = ctf.read_ctf(content)
-        numbered = [(n, {**row, "at_risk_now": "no"}) for n, row in read.rows]
+        shared = {q.key: form[q.key].data for q in _ctf_questions(definition)}
+        numbered = [(n, {**row, **shared, "at_risk_now": "no"}) for n, row in read.rows]
     else:
         read = csv_files.read_csv(content, definition)
         numbered = read.rows

@@ -22,7 +22,8 @@ from portal.extensions import db
 from portal.models.school_return import SchoolReturn
 from portal.models.submission import Submission
 from portal.rules.returns import exemption_for, latest_period
-from portal.submissions.references import next_reference
+from portal.casework.intake import on_filed_many
+from portal.submissions.references import next_references
 from portal.submissions.store import add_submission
 from portal.tenant_config import Tenant
 
@@ -76,9 +77,19 @@ def file_return(*, definition: FormDefinition, tenant: Tenant, tenant_id: int, s
     calendar = tenant.calendar.school_calendar()
     period = latest_period(config.cadence, local_now.date(), calendar) if config else None
     terms = calendar.terms
+    included: list[tuple[int, dict]] = []
+    exempt: list[dict] = []
+    for number, row in zip(numbers, rows):
+        exemption = exemption_for(definition.exemption, row, school, terms)
+        if exemption:
+            exempt.append({"row": number, "exemption": exemption})
+        else:
+            included.append((number, row))
+    # the return's reference, then its pupils' in the order of their rows: one statement
+    allocated = next_references(db.session, tenant_id=tenant_id, prefix=tenant.reference_prefix,
+                                year=local_now.year, count=len(included) + 1)
     school_return = SchoolReturn(
-        reference=next_reference(db.session, tenant_id=tenant_id,
-                                 prefix=tenant.reference_prefix, year=local_now.year),
+        reference=allocated[0],
         submission_token=token, form_slug=definition.slug,
         school_laestab=school["school_laestab"], sender_name=school.get("sender_name"),
         sender_email=school.get("sender_email"), source=source, received_at=now,
@@ -87,24 +98,22 @@ def file_return(*, definition: FormDefinition, tenant: Tenant, tenant_id: int, s
     references: list[str] = []
     try:
         db.session.flush()
-        exempt: list[dict] = []
         teams: dict[str, object] = {}
         urgent_references: list[str] = []
-        for number, row in zip(numbers, rows):
-            exemption = exemption_for(definition.exemption, row, school, terms)
-            if exemption:
-                exempt.append({"row": number, "exemption": exemption})
-                continue
+        submissions = []
+        for (number, row), reference in zip(included, allocated[1:]):
             answers = _derived(definition, {**school, **row, "return_reference":
                                             school_return.reference})
             submission, route = add_submission(
                 answers, definition=definition, tenant=tenant, tenant_id=tenant_id, now=now,
                 token=row_token(token, number), language=language,
-                return_id=school_return.id)
+                return_id=school_return.id, reference=reference, filed=False)
+            submissions.append(submission)
             references.append(submission.reference)
             teams.setdefault(route.team.key, route.team)
             if submission.urgent:
                 urgent_references.append(submission.reference)
+        on_filed_many(submissions, tenant)
         school_return.pupil_count = len(references)
         school_return.exempt_rows = exempt
         _queue_emails(school_return, definition=definition, tenant=tenant, teams=teams,

@@ -107,10 +107,12 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
 
 
 def add_submission(answers: dict, *, definition: FormDefinition, tenant: Tenant, tenant_id: int,
-                   now: datetime, token: str, language: str, return_id: int | None = None):
+                   now: datetime, token: str, language: str, return_id: int | None = None,
+                   reference: str | None = None, filed: bool = True):
     """Reference, route, deadline and typed columns for one submission, added to the session
     (flushed, not committed): what filing a form does, and what a return does for each pupil.
-    A repeated token fails here (at the flush) or at the caller's commit."""
+    A repeated token fails here (at the flush) or at the caller's commit. A return gives the
+    reference it allocated for all its pupils and runs on_filed_many itself (filed=False)."""
     urgent = is_urgent(definition, answers)
     local_now = now.astimezone(LONDON)
     readiness = readiness_for(definition, answers, tenant, local_now.date())
@@ -118,8 +120,9 @@ def add_submission(answers: dict, *, definition: FormDefinition, tenant: Tenant,
     route = tenant.route(definition.slug, laestab=typed.get("school_laestab"),
                          postcode=typed.get("postcode"),
                          flags=routing_flags(definition, answers, urgent))
-    reference = next_reference(db.session, tenant_id=tenant_id, prefix=tenant.reference_prefix,
-                               year=local_now.year)
+    if reference is None:
+        reference = next_reference(db.session, tenant_id=tenant_id,
+                                   prefix=tenant.reference_prefix, year=local_now.year)
     submission = Submission(
         reference=reference, submission_token=token, form_slug=definition.slug,
         received_at=now, urgent=urgent, language=language, answers=answers,
@@ -128,7 +131,8 @@ def add_submission(answers: dict, *, definition: FormDefinition, tenant: Tenant,
         team_key=route.team.key, officer=route.officer,
         routing_reason=route.reason.get("en")[:300], return_id=return_id, **typed)
     db.session.add(submission)
-    on_filed(submission, tenant)
+    if filed:
+        on_filed(submission, tenant)
     return submission, route
 
 
