@@ -100,7 +100,7 @@ def file_return(*, definition: FormDefinition, tenant: Tenant, tenant_id: int, s
         db.session.flush()
         teams: dict[str, object] = {}
         urgent_references: list[str] = []
-        submissions = []
+        submissions, routes = [], []
         for (number, row), reference in zip(included, allocated[1:]):
             answers = _derived(definition, {**school, **row, "return_reference":
                                             school_return.reference})
@@ -109,11 +109,12 @@ def file_return(*, definition: FormDefinition, tenant: Tenant, tenant_id: int, s
                 token=row_token(token, number), language=language,
                 return_id=school_return.id, reference=reference, filed=False)
             submissions.append(submission)
+            routes.append(route)
             references.append(submission.reference)
-            teams.setdefault(route.team.key, route.team)
             if submission.urgent:
                 urgent_references.append(submission.reference)
         on_filed_many(submissions, tenant)
+        _school_officer(submissions, routes, tenant, teams)
         school_return.pupil_count = len(references)
         school_return.exempt_rows = exempt
         _queue_emails(school_return, definition=definition, tenant=tenant, teams=teams,
@@ -126,6 +127,33 @@ def file_return(*, definition: FormDefinition, tenant: Tenant, tenant_id: int, s
             raise
         return FiledReturn(existing, True, references_of(existing))
     return FiledReturn(school_return, False, references)
+
+
+def _school_officer(submissions, routes, tenant: Tenant, teams: dict) -> None:
+    """As for a single notice: the school's named officer (or team) takes each pupil the
+    council's routing does not send elsewhere (portal.casework.school_officers); the officer
+    gets one email for the return."""
+    from portal.casework import school_officers
+    from portal.outbox import queue_officer_allocation
+
+    found: dict = {}
+    given: dict[int, tuple] = {}
+    for submission, route in zip(submissions, routes):
+        key = (submission.school_laestab, route.rule_index)
+        if key not in found:
+            found[key] = school_officers.allocation_for(tenant, submission.school_laestab, route)
+        allocation = found[key]
+        if allocation is None:
+            teams.setdefault(route.team.key, route.team)
+            continue
+        school_officers.allocate_on_filing(submission, tenant, allocation, notify=False)
+        team = tenant.team(allocation.team_key)
+        teams.setdefault(team.key, team)
+        if allocation.officer is not None:
+            given.setdefault(allocation.officer.id, (allocation.officer, []))[1].append(
+                submission.reference)
+    for officer, references in given.values():
+        queue_officer_allocation(tenant=tenant, officer=officer, references=references)
 
 
 def _queue_emails(school_return: SchoolReturn, *, definition: FormDefinition, tenant: Tenant,
