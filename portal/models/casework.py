@@ -59,6 +59,8 @@ class Case(TenantOwned, Timestamped, Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The earliest deadline not yet met (kept up to date by portal.casework), for sorting.
     next_due_on: Mapped[date | None] = mapped_column(Date)
+    #: When the retention job removed the child's details (portal.casework.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Activity(TenantOwned, Base):

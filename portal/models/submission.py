@@ -76,6 +76,8 @@ class Submission(TenantOwned, Timestamped, Base):
     allocated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date)
+    #: When the retention job removed the child's and sender's details (portal.casework.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReferenceCounter(TenantOwned, Base):
