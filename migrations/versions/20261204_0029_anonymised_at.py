@@ -1,14 +1,14 @@
 """when the retention job anonymised a submission or a case
 
 Revision ID: 0029
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0029"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

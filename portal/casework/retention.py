@@ -35,7 +35,8 @@ SUBMISSION_DETAILS = {"child_first_name": None, "child_last_name": None, "child_
                       "upn": None, "postcode": None, "sender_name": None, "sender_email": None,
                       "answers": {}}
 CASE_DETAILS = {"child_first_name": None, "child_last_name": None, "child_dob": None,
-                "upn": None, "postcode": None}
+                "upn": None, "postcode": None, "professional_name": None,
+                "professional_email": None}
 
 
 @dataclass
