@@ -2,14 +2,14 @@
 it) and the reminders sent to schools that had not sent one
 
 Revision ID: 0022
-Revises: 0015
+Revises: 0029
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0015"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

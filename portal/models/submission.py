@@ -85,6 +85,8 @@ class Submission(TenantOwned, Timestamped, Base):
     #: told, by email and, where the sender has an account, on their list.
     outcome_key: Mapped[str | None] = mapped_column(String(64))
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the retention job removed the child's and sender's details (portal.casework.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReferenceCounter(TenantOwned, Base):

@@ -700,6 +700,21 @@ class DeletionPolicy(Model):
     note: LocalText
 
 
+class Retention(Model):
+    """How long a council keeps a child's details after the work on them ended
+    (portal/casework/retention.py, `flask retention run`). After that they are anonymised: the
+    reference, form, dates, outcome and the audit trail stay, for the figures."""
+
+    #: A closed case and its submissions, counted from the day it closed; a submission never
+    #: in a case and no longer open work, from the day it was received.
+    years_after_closure: int = Field(default=6, ge=1, le=100)
+    #: The forms that are a school register's record: never anonymised within six years of
+    #: being received. "Registers are kept six years" (shared/spec/product.md, the Education
+    #: (Pupil Registration) (England) Regulations 2006).
+    register_forms: list[FormSlug] = ["change-to-register"]
+    register_years: int = Field(default=6, ge=6, le=100)
+
+
 class ChecklistItem(Model):
     key: Key
     label: LocalText
@@ -968,6 +983,7 @@ class Tenant(Model):
     no_show: NoShowPolicy | None = None
     cme_definition: CmeDefinition | None = None
     deletion: DeletionPolicy
+    retention: Retention = Retention()
     checklist: list[ChecklistItem] = Field(min_length=1)
     workflow: Workflow
     calendar: Calendar
