@@ -25,6 +25,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(translations_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(casework_cli)
+    app.cli.add_command(retention_cli)
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
@@ -227,6 +228,25 @@ def casework_advance() -> None:
         if moved:
             click.echo(f"{slug}: {moved} case(s) moved on")
     click.echo(f"{total} case(s) moved on")
+# --- retention -----------------------------------------------------------------------------
+
+@click.group("retention", cls=AppGroup, help="Records kept past each council's retention "
+                                              "period.")
+def retention_cli() -> None:
+    pass
+
+
+@retention_cli.command("run", help="Anonymise every council's records past its retention "
+                                   "period (run it daily). Logs counts, never a person.")
+def retention_run() -> None:
+    from flask import current_app
+
+    from portal.casework.retention import run_retention
+    from portal.tenancy import tenants
+
+    for result in run_retention(tenants(), current_app.config["CLOCK"]()):
+        click.echo(f"{result.slug}: {result.cases} case(s), {result.submissions} submission(s) "
+                   f"anonymised (before {result.cutoff.isoformat()})")
 
 
 # --- translations --------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 """letters to a family from a case, with their reply deadline, and a case's tasks
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0022
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from portal.models.letters import CaseTask, Letter
 from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
+from portal.models.school_return import ReturnReminder, SchoolReturn
 from portal.models.staff import ROLES, StaffUser
 from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
@@ -18,4 +19,5 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
            "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
-           "SchoolOfficerChange", "Letter", "CaseTask"]
+           "SchoolOfficerChange", "Letter", "CaseTask", "SchoolReturn",
+           "ReturnReminder"]
