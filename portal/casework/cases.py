@@ -219,8 +219,8 @@ def set_details(case: Case, reason_code: str | None, whereabouts_known: bool | N
     """The DfE reason code and whether the council knows where the child is (None: not
     recorded), for the termly return."""
     _require_open(case)
-    reason_code = (reason_code or "").strip().upper() or None
-    if reason_code is not None and len(reason_code) > 16:
+    reason_code = (reason_code or "").strip().lower() or None
+    if reason_code is not None and len(reason_code) > 64:
         raise CaseRefused("too_long")
     if (reason_code, whereabouts_known) == (case.reason_code, case.whereabouts_known):
         raise CaseRefused("unchanged")

@@ -8,7 +8,7 @@ whole or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -219,6 +219,8 @@ def open_case(submission: Submission) -> Case:
                 child_last_name=submission.child_last_name, child_dob=submission.child_dob,
                 upn=submission.upn, postcode=submission.postcode, urgent=submission.urgent,
                 team_key=submission.team_key, officer_id=submission.officer_id)
+    case.opened_from_form = submission.form_slug
+    note_child_facts(case, submission)
     db.session.add(case)
     db.session.flush()
     submission.case_id = case.id
@@ -236,6 +238,7 @@ def join_case(submission: Submission, case: Case) -> None:
     if submission.case_id is not None:
         raise ActionRefused("already_in_case")
     submission.case_id = case.id
+    note_child_facts(case, submission)
     if submission.urgent:
         case.urgent = True
     if case.status == "closed":
@@ -248,6 +251,33 @@ def join_case(submission: Submission, case: Case) -> None:
     audit.record("change", "case.join", "case", case.id)
     audit.record("change", "submission.case", "submission", submission.id)
     _refresh_case_due(case)
+
+
+#: Answers that give the day a child stopped being in education (ISO dates); the day after the
+#: last day of attendance.
+MISSING_SINCE_ANSWERS = ("first_day_of_absence", "last_attendance")
+
+
+def note_child_facts(case: Case, submission: Submission) -> None:
+    """What the DfE's return reads from the forms, kept on the case so the return is a few
+    grouped queries: the child's sex (the first form that gives it), and since when the child
+    has been out of education (the earliest day any of its forms gives, or the day the case
+    was opened)."""
+    answers = submission.answers or {}
+    if case.child_sex is None and answers.get("sex") in ("female", "male"):
+        case.child_sex = answers["sex"]
+    days = [local_day(case.opened_at or _now())]
+    for key in MISSING_SINCE_ANSWERS:
+        value = answers.get(key)
+        if isinstance(value, str):
+            try:
+                day = date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                continue
+            days.append(day + timedelta(days=1) if key == "last_attendance" else day)
+    if case.missing_since is not None:
+        days.append(case.missing_since)
+    case.missing_since = min(days)
 
 
 def _refresh_case_due(case: Case) -> None:

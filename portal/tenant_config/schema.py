@@ -629,6 +629,40 @@ class Outcome(Model):
     dfe_outcome: CommonOutcome | None = None
 
 
+CaseActionKind = Literal["section_437_notice", "sao_issued", "sao_revoked", "returned_to_school"]
+StaffRole = Literal["officer", "manager"]
+
+
+def _every_action(roles: list[str]) -> dict[str, list[str]]:
+    return {kind: list(roles) for kind in get_args(CaseActionKind)}
+
+
+class DfeReturnSettings(Model):
+    """The DfE termly return (English councils)."""
+
+    #: A figure that moved by more than this share since the last finalised return is a
+    #: query the officer answers with a note before finalising (as COLLECT's queries are).
+    movement_warning_share: float = Field(default=0.25, gt=0, le=10)
+    #: Who may record each statutory action on a case that the return counts.
+    action_roles: dict[CaseActionKind, list[StaffRole]] = Field(
+        default_factory=lambda: _every_action(["officer", "manager"]))
+
+
+class EheSettings(Model):
+    """Elective home education: the children not in school register and consent."""
+
+    #: The day ss.436B-436G of the Education Act 1996 (inserted by the Children's Wellbeing and
+    #: Schools Act 2026, s.38) come into force for this council; until then the register is a
+    #: voluntary list. None: not commenced.
+    register_commencement: date | None = None
+    #: The day s.434A (consent to withdraw a child subject to s.47 enquiries or a child
+    #: protection plan, CWSA 2026 s.37) comes into force. None: not commenced. The special
+    #: school rule (England 2024 regulations, reg 9(1)(f)) is in force regardless.
+    consent_s434a_commencement: date | None = None
+    #: How long the council has to decide a consent request, in calendar days.
+    consent_decision_days: int = Field(default=15, gt=0, le=90)
+
+
 class Workflow(Model):
     stages: list[Stage] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
@@ -875,6 +909,8 @@ class Tenant(Model):
     deletion: DeletionPolicy
     checklist: list[ChecklistItem] = Field(min_length=1)
     workflow: Workflow
+    dfe_return: DfeReturnSettings = Field(default_factory=DfeReturnSettings)
+    ehe: EheSettings = Field(default_factory=EheSettings)
     calendar: Calendar
     sso: Sso | None = None
 

@@ -38,7 +38,7 @@ def _some_cases(app):
         for index, item in enumerate(made):
             case = Case(status="open", opened_at=now - timedelta(days=2 + index),
                         child_first_name="Axe", child_last_name=f"Testchild{index}",
-                        reason_code=("CME16", "CME03", None)[index], urgent=index == 0,
+                        reason_code=("cme_believed_moved_la", "cme_application_awaiting", None)[index], urgent=index == 0,
                         whereabouts_known=index == 1)
             db.session.add(case)
             db.session.flush()
