@@ -372,7 +372,9 @@ def dfe_return_children():
     known = {f.figure for f in dfe.new_return(current_tenant, form.census.data).cells()} \
         if valid and form.census.data else set()
     if not valid or len(parts) != 3 or cell not in known:
-        abort(404)
+        # no such number in the return: back to the return (its own errors show there)
+        asked = {k: request.args[k] for k in CENSUS_PARTS if k in request.args}
+        return redirect(url_for("backoffice.dfe_return", **asked), 303)
     result = dfe.new_return(current_tenant, form.census.data)
     ids = dfe.children_behind(current_tenant, result, *parts)
     cases = cases_by_ids(ids)
@@ -397,9 +399,9 @@ def dfe_return_finalise():
         census = date.fromisoformat(form.census.data or "")
         dfe_reasons.version_for(census)
     except (ValueError, dfe_reasons.UnknownCensusDate):
-        abort(400)
+        return redirect(url_for("backoffice.dfe_return"), 303)
     if not form.validate() or census > _today():
-        abort(400)
+        return redirect(url_for("backoffice.dfe_return"), 303)
     template = "backoffice/reports/dfe_return.html"
     if dfe_records.finalised(census) is not None:
         return redirect(url_for("backoffice.dfe_return", **_census_args(census)), 303)
