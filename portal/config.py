@@ -56,10 +56,13 @@ class Settings:
     env: str = "development"
     secret_key: str = ""
     database_url: str = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    # A read replica of the database for the reports (portal/replica.py); none: the primary.
+    database_replica_url: str | None = None
     tenants_dir: Path = ROOT / "tenants"
     smtp_url: str | None = None
     demo_accounts: bool = True
     rate_limit_storage: str = "memory://"
+    rate_limit_key_prefix: str = ""
     public_search_limit: str = "120 per minute"
     public_form_limit: str = "300 per hour"
     session_cookie_secure: bool = False
@@ -91,10 +94,15 @@ class Settings:
             env=portal_env,
             secret_key=secret,
             database_url=env.get("DATABASE_URL") or cls.database_url,
+            database_replica_url=env.get("DATABASE_REPLICA_URL") or None,
             tenants_dir=Path(env.get("TENANTS_DIR") or cls.tenants_dir),
             smtp_url=env.get("SMTP_URL") or None,
             demo_accounts=_bool(env.get("DEMO_ACCOUNTS"), default=not production),
-            rate_limit_storage=env.get("RATELIMIT_STORAGE_URI") or cls.rate_limit_storage,
+            # RATELIMIT_STORAGE_URL (redis://...): one store shared by every app server;
+            # RATELIMIT_STORAGE_URI is the older name.
+            rate_limit_storage=(env.get("RATELIMIT_STORAGE_URL") or env.get("RATELIMIT_STORAGE_URI")
+                                or cls.rate_limit_storage),
+            rate_limit_key_prefix=env.get("RATELIMIT_KEY_PREFIX") or "",
             public_search_limit=env.get("PUBLIC_SEARCH_LIMIT") or cls.public_search_limit,
             public_form_limit=env.get("PUBLIC_FORM_LIMIT") or cls.public_form_limit,
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), default=production),
@@ -150,12 +158,15 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_BINDS": ({"replica": self.database_replica_url}
+                                 if self.database_replica_url else {}),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.session_cookie_secure,
             "SESSION_COOKIE_NAME": "portal_session",
             "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
             "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
+            "RATELIMIT_KEY_PREFIX": self.rate_limit_key_prefix,
             "RATELIMIT_HEADERS_ENABLED": True,
             "BABEL_DEFAULT_LOCALE": "en",
             # Times are shown on the councils' clock (format_datetime), stored in UTC.
@@ -163,4 +174,7 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),
             "SEND_FILE_MAX_AGE_DEFAULT": 3600,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+            # A school's return file (CSV or CTF) may be larger: 1,500 pupils' CTF is ~3 MB.
+            # Anything bigger gets the friendly 413 page (portal/errors.py).
+            "RETURN_UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
         }

@@ -1,10 +1,10 @@
-"""the DfE return's items: a case's sex, since when the child has been missing, the form that
+"""the DfE return's items: a case's sex (since when the child has been missing is 0011's), the form that
 opened it, the type of school left and the NHS number; the DfE's reason keys instead of our
 CME01-20 and EHE01-19 numbering; statutory actions on cases (s.437(1) notices, school
 attendance orders, returns to school); finalised returns
 
 Revision ID: 0025
-Revises: 0010
+Revises: 0022
 Create Date: 2026-12-04
 """
 from datetime import date, timedelta
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0010"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
@@ -79,7 +79,10 @@ def _backfill() -> None:
         day = at.date() if at is not None and hasattr(at, "date") else None
         since = min(d for d in (seen["since"], day) if d is not None) if (seen["since"] or day) else None
         conn.execute(cases.update().where(cases.c.id == case_id).values(
-            child_sex=seen["sex"], missing_since=since, opened_from_form=seen["form"]))
+            child_sex=seen["sex"], opened_from_form=seen["form"]))
+        conn.execute(cases.update().where(cases.c.id == case_id,
+                                          cases.c.missing_since.is_(None))
+                     .values(missing_since=since))  # 0011 added the column, not the days
 
 
 def upgrade() -> None:
@@ -87,7 +90,6 @@ def upgrade() -> None:
         batch.alter_column("reason_code", existing_type=sa.String(length=16),
                            type_=sa.String(length=64), existing_nullable=True)
         batch.add_column(sa.Column("child_sex", sa.String(length=8), nullable=True))
-        batch.add_column(sa.Column("missing_since", sa.Date(), nullable=True))
         batch.add_column(sa.Column("opened_from_form", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("previous_school_type", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("nhs_number", sa.String(length=10), nullable=True))
@@ -152,7 +154,6 @@ def downgrade() -> None:
         batch.drop_column("nhs_number")
         batch.drop_column("previous_school_type")
         batch.drop_column("opened_from_form")
-        batch.drop_column("missing_since")
         batch.drop_column("child_sex")
     for old, new in CODES.items():  # an UPDATE reads no council data back
         conn.execute(cases.update().where(cases.c.reason_code == new).values(reason_code=old))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from portal.casework import audit
 from portal.casework.activity import record_activity
+from portal.casework.cme_definition import note_missing_since
 from portal.extensions import db
 from portal.models.casework import Case
 from portal.models.staff import StaffUser
@@ -63,6 +64,19 @@ def _deadline(kind: str, tenant: Tenant, received: date) -> date | None:
         return function(tenant, received)
     except (KeyError, LookupError, ValueError):
         return None
+
+
+def on_filed_many(submissions: list[Submission], tenant: Tenant) -> None:
+    """on_filed for many submissions filed together (a school's return): the same names index,
+    first deadline and timeline row for each, with one flush for all of them."""
+    from portal.casework.names import index_new_submissions_names
+
+    db.session.flush()
+    index_new_submissions_names(submissions)
+    for submission in submissions:
+        submission.due_on = _deadline("acknowledge", tenant, local_day(submission.received_at))
+        record_activity("submission", submission=submission, reference=submission.reference,
+                        form=submission.form_slug)
 
 
 def on_filed(submission: Submission, tenant: Tenant) -> None:
@@ -219,6 +233,7 @@ def open_case(submission: Submission) -> Case:
                 child_last_name=submission.child_last_name, child_dob=submission.child_dob,
                 upn=submission.upn, postcode=submission.postcode, urgent=submission.urgent,
                 team_key=submission.team_key, officer_id=submission.officer_id)
+    note_missing_since(case, submission.answers, today=local_day(case.opened_at), fresh=True)
     case.opened_from_form = submission.form_slug
     note_child_facts(case, submission)
     db.session.add(case)
@@ -246,38 +261,23 @@ def join_case(submission: Submission, case: Case) -> None:
         case.outcome_key = None
         case.closed_at = None
         case.closed_by_id = None
+        note_missing_since(case, submission.answers, today=_today(), fresh=True)
         record_activity("reopened", case=case, reference=submission.reference)
+    else:
+        note_missing_since(case, submission.answers, today=_today())
     record_activity("joined", case=case, submission=submission, reference=submission.reference)
     audit.record("change", "case.join", "case", case.id)
     audit.record("change", "submission.case", "submission", submission.id)
     _refresh_case_due(case)
 
 
-#: Answers that give the day a child stopped being in education (ISO dates); the day after the
-#: last day of attendance.
-MISSING_SINCE_ANSWERS = ("first_day_of_absence", "last_attendance")
-
-
 def note_child_facts(case: Case, submission: Submission) -> None:
     """What the DfE's return reads from the forms, kept on the case so the return is a few
-    grouped queries: the child's sex (the first form that gives it), and since when the child
-    has been out of education (the earliest day any of its forms gives, or the day the case
-    was opened)."""
+    grouped queries: the child's sex (the first form that gives it). Since when the child has
+    been missing is kept by portal.casework.cme_definition.note_missing_since."""
     answers = submission.answers or {}
     if case.child_sex is None and answers.get("sex") in ("female", "male"):
         case.child_sex = answers["sex"]
-    days = [local_day(case.opened_at or _now())]
-    for key in MISSING_SINCE_ANSWERS:
-        value = answers.get(key)
-        if isinstance(value, str):
-            try:
-                day = date.fromisoformat(value.strip()[:10])
-            except ValueError:
-                continue
-            days.append(day + timedelta(days=1) if key == "last_attendance" else day)
-    if case.missing_since is not None:
-        days.append(case.missing_since)
-    case.missing_since = min(days)
 
 
 def _refresh_case_due(case: Case) -> None:

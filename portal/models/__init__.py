@@ -6,8 +6,10 @@ from portal.models.identity import StaffIdentity
 from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, OutgoingNotice
 from portal.models.outbox import OutboxMessage
+from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
+from portal.models.school_return import ReturnReminder, SchoolReturn
 from portal.models.staff import ROLES, StaffUser
 from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
@@ -16,4 +18,5 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "FormDraft", "ReferenceCounter", "Submission", "StaffSession",
            "Case", "CaseAction", "DfeReturnRecord", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
-           "PlatformSession", "DirectoryContact", "DirectoryContactChange"]
+           "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
+           "SchoolOfficerChange", "SchoolReturn", "ReturnReminder"]

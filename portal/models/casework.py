@@ -15,7 +15,8 @@ from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 
 CASE_STATUSES = ("open", "closed")
 ACTIVITY_KINDS = ("submission", "acknowledged", "allocated", "case_opened", "joined", "note",
-                  "enquiry", "stage", "outcome", "reopened", "email", "notice", "details")
+                  "enquiry", "stage", "outcome", "reopened", "email", "notice", "details",
+                  "letter", "task", "panel", "message", "professional")
 AUDIT_ACTIONS = ("view", "change", "export", "search")
 
 
@@ -56,10 +57,6 @@ class Case(TenantOwned, Timestamped, Base):
     #: "female" or "male" as a form or an officer gave it; None: not known (the return's
     #: "Unknown", listed for the officer to put right).
     child_sex: Mapped[str | None] = mapped_column(String(8))
-    #: The first day the child was out of education, as far as the case knows: the earliest
-    #: first day of absence (or the day after the last day of attendance) its forms give, or
-    #: the day the case was opened. Kept by portal.casework.intake for set-based reports.
-    missing_since: Mapped[date | None] = mapped_column(Date)
     #: The form of the submission that opened the case (a parent's EHE notice is not CME).
     opened_from_form: Mapped[str | None] = mapped_column(String(64))
     #: For a child who started elective home education: the type of school left (a key of
@@ -74,6 +71,16 @@ class Case(TenantOwned, Timestamped, Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The earliest deadline not yet met (kept up to date by portal.casework), for sorting.
     next_due_on: Mapped[date | None] = mapped_column(Date)
+    #: The child's allocated social worker or lead professional, who may be sent a secure
+    #: message (a link and a code, portal.casework.messages).
+    professional_name: Mapped[str | None] = mapped_column(String(200))
+    professional_role: Mapped[str | None] = mapped_column(String(32))
+    professional_email: Mapped[str | None] = mapped_column(String(254))
+    #: The child's first day out of education as the case's forms give it (None: the day the
+    #: case was opened), for the council's definition of CME (portal.casework.cme_definition).
+    missing_since: Mapped[date | None] = mapped_column(Date)
+    #: When the retention job removed the child's details (portal.casework.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 CASE_ACTION_KINDS = ("section_437_notice", "sao_issued", "sao_revoked", "returned_to_school")

@@ -11,13 +11,17 @@ were (their timeline decides). When the per-council CME definition module lands
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, not_, or_, select
 
+from portal.casework import cme_definition
 from portal.models.casework import Activity, Case
 from portal.reports.casebook import EHE_FORM, Casebook, Episode, EheSpell, dfe_outcome_of
 from portal.tenant_config.schema import Tenant
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def outcome_keys(tenant: Tenant, dfe_outcome: str) -> list[str]:
@@ -46,16 +50,37 @@ def _ended_before(moment: datetime):
     return and_(Case.status == "closed", Case.closed_at < moment)
 
 
+def _met_by(tenant: Tenant, moment: datetime):
+    """The council's definition of CME is met by the end of the London day before
+    ``moment`` (a report's moments are the ends of days)."""
+    day = (moment - timedelta(hours=1)).astimezone(LONDON).date()
+    return cme_definition._definition_met_clause(tenant, day)  # noqa: SLF001 - #13's clause
+
+
 def cme_open_at(tenant: Tenant, moment: datetime):
     """SQL: a never-reopened case of a child missing education at ``moment``."""
-    return and_(Case.opened_at < moment, not_(_ended_before(moment)), _counts_as_cme(tenant))
+    return and_(Case.opened_at < moment, not_(_ended_before(moment)), _counts_as_cme(tenant),
+                _met_by(tenant, moment))
 
 
 def cme_open_during(tenant: Tenant, first: datetime, last: datetime):
-    """SQL: a never-reopened case of a child missing education at some time in [first, last)."""
+    """SQL: a never-reopened case of a child missing education at some time in [first, last).
+    With a council definition, only cases still open at ``last`` (met by then); those closed
+    in the window are counted from their timeline (:func:`during_timeline_cases`)."""
+    if tenant.cme_definition is not None:
+        return and_(Case.opened_at < last, not_(_ended_before(last)), _counts_as_cme(tenant),
+                    _met_by(tenant, last))
     return and_(Case.opened_at < last,
                 or_(Case.status == "open", Case.closed_at.is_(None), Case.closed_at > first),
                 _counts_as_cme(tenant))
+
+
+def during_timeline_cases(tenant: Tenant, first: datetime, last: datetime):
+    """The cases :func:`cme_open_during` leaves to the Casebook."""
+    if tenant.cme_definition is None:
+        return reopened()
+    return or_(reopened(), and_(Case.status == "closed", Case.closed_at > first,
+                                Case.closed_at < last))
 
 
 def ehe_at(tenant: Tenant, moment: datetime):

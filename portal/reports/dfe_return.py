@@ -338,10 +338,11 @@ def _put(result: DfeReturn, measure: str, tally: _Tally, topics: tuple[str, ...]
 def _cme_previous_year(tenant: Tenant, result: DfeReturn) -> int:
     first = start_of_day(result.previous_year_first)
     last = end_of_day(result.previous_year_last)
+    timeline = counting.during_timeline_cases(tenant, first, last)
     count = db.session.scalar(
         select(func.count()).select_from(Case)
-        .where(counting.cme_open_during(tenant, first, last), not_(counting.reopened())))
-    book = Casebook.load(tenant, until=last, only=counting.reopened())
+        .where(counting.cme_open_during(tenant, first, last), not_(timeline)))
+    book = Casebook.load(tenant, until=last, only=timeline)
     return int(count or 0) + len(counting.book_cme_open_during(book, first, last))
 
 
@@ -392,9 +393,10 @@ def children_behind(tenant: Tenant, result: DfeReturn, measure: str, topic: str,
     if measure == "cme_previous_year":
         first = start_of_day(result.previous_year_first)
         last = end_of_day(result.previous_year_last)
+        timeline = counting.during_timeline_cases(tenant, first, last)
         ids = set(db.session.scalars(select(Case.id).where(
-            counting.cme_open_during(tenant, first, last), not_(counting.reopened()))))
-        book = Casebook.load(tenant, until=last, only=counting.reopened())
+            counting.cme_open_during(tenant, first, last), not_(timeline))))
+        book = Casebook.load(tenant, until=last, only=timeline)
         ids |= {e.case.id for e in counting.book_cme_open_during(book, first, last)}
         return sorted(ids)
     if measure == "ehe_starts":
