@@ -381,6 +381,15 @@ def _ehe_period(tenant: Tenant, result: DfeReturn) -> None:
     result.figures[figure_key("ehe_sao_revoked")] = int(actions.get("sao_revoked", 0))
 
 
+def cme_count_at(tenant: Tenant, day: date) -> int:
+    """The children the return counts as missing education at the end of ``day``, counted
+    the return's way (any day, any council: for checks of the counting itself)."""
+    version = reasons.version_of_school_year(day) or reasons.versions()[-1]
+    frame = DfeReturn(version=version, census=day, term="", period_first=day, period_last=day,
+                      previous_year_first=day, previous_year_last=day)
+    return _census_tally(tenant, frame, "cme").total
+
+
 def children_behind(tenant: Tenant, result: DfeReturn, measure: str, topic: str,
                     key: str) -> list[int]:
     """The ids of the cases counted in one cell of the return (for the officer's list)."""

@@ -55,6 +55,7 @@ def at(year, month, day, hour=10, minute=0) -> datetime:
 
 def build(app) -> dict[str, int]:
     """Store the data set; returns the case ids by name (c01 ...) and the officer ids."""
+    from portal.casework.cme_definition import note_missing_since
     from portal.casework.intake import note_child_facts
     from portal.extensions import db
     from portal.models import Activity, Case, Enquiry, Submission
@@ -80,8 +81,10 @@ def build(app) -> dict[str, int]:
             case_id=case.id if case is not None else None, due_on=due)
         db.session.add(row)
         if case is not None:  # what intake keeps on the case from its forms
-            if case.opened_from_form is None:
+            first = case.opened_from_form is None
+            if first:
                 case.opened_from_form = form
+            note_missing_since(case, row.answers, today=case.opened_at.date(), fresh=first)
             note_child_facts(case, row)
         db.session.flush()
         return row

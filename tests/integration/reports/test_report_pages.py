@@ -210,7 +210,7 @@ def test_every_case_downloads_streamed_one_row_each_without_the_childs_details(r
     by_id = {int(row[0]): row for row in rows[1:]}
     c02 = by_id[ids["c02"]]
     assert (c02[2], c02[8], c02[9][:10]) == ("Closed", "Back in school", "2026-02-10")
-    assert by_id[ids["c01"]][6:8] == ["CME16", "no"]
+    assert by_id[ids["c01"]][6:8] == ["cme_believed_moved_la", "no"]
     text = body.decode("utf-8-sig")
     for first, last in names:
         assert f"{first} {last}" not in text and (not last or last not in text)
