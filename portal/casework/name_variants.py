@@ -3,8 +3,8 @@
 Used by portal.casework.names: two words in one group below are one name spelt another way
 (for search and case matching), and a diminutive is matched with its full name as an English
 nickname is (Bill, William). Only spellings and anglicised spellings that are said alike are
-grouped, never translations (Padraig and Patrick, Dafydd and David, Seumas and James are
-names of their own: a child called one is not recorded as the other).
+grouped, never translations (Padraig and Patrick, Seumas and James are names of their own:
+a child called one is not recorded as the other).
 
 Where the groups come from (names only, no person):
 * Irish: Wikipedia, "List of Irish-language given names" (each name with its anglicised
@@ -226,6 +226,8 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 # have). Polish: Wikipedia "Polish name", section "Diminutives"; Romanian: "Romanian name";
 # Welsh and Gaelic: the lists cited above.
 DIMINUTIVES: dict[str, tuple[str, ...]] = {
+    # English ones the nicknames list lacks (ONS top 100s give both as names of boys)
+    "alfie": ("alfred",), "ollie": ("oliver",), "archie": ("archibald",),
     # Polish
     "kasia": ("katarzyna",), "gosia": ("malgorzata",), "basia": ("barbara",),
     "ania": ("anna",), "kuba": ("jakub",), "bartek": ("bartlomiej",), "wojtek": ("wojciech",),

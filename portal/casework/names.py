@@ -32,21 +32,43 @@ with that, one for finding and one for deciding:
   Clark/Clarke, Emily/Emilie). One letter wrong or two swapped in a word of five letters or
   more (Testchild/Tetschild) is a typo and keeps its score.
 
-Decisions recorded by the tables in tests/unit/test_names.py:
+Beyond spelling rules, three kinds of knowledge (each in keys for search, and in the score):
 
-* Sean and Shaun are the same name said the same way: found. So are Siobhan and Shivaun
-  (Irish "bh" and "mh" are read as "v").
-* Smith and Schmidt are different surnames (a translation, not a spelling): not found.
+* **published spellings** of one name (portal/casework/name_variants.py, with its sources):
+  Irish, Scottish Gaelic, Welsh, Arabic, South Asian, Polish and Romanian names and their
+  anglicised spellings: Niamh/Neve, Aoife/Eefa, Siân/Shan, Hussain/Husayn, Chaudhry/
+  Choudhury, Wiktoria/Victoria. A word in a group is also keyed as the group's first
+  spelling, so a search for any spelling finds the others.
+* **nicknames**: the English list of the `nicknames` package (Bill, William; Sam, Samuel)
+  and the Polish, Romanian, Welsh and Gaelic diminutives of name_variants (Kasia,
+  Katarzyna). Only short forms count (two letters shorter, or a pet ending -ie, -y): the
+  package also links full names (Emma, Emily) that are sisters' names. A search looks up
+  each typed word's nicknames' keys too (`query_key_parts`); nothing extra is stored.
+* **sex-marked endings**: a surname's woman's and man's forms are one family (Kowalska,
+  Kowalski; Ivanova, Ivanov; Novakova, Novak: `same_family`), keyed alike and scored 0.95:
+  a girl is often recorded under her father's form. A boy's and a girl's form of one given
+  name (Jamal, Jamila; Daniel, Daniela; Alexander, Alexandra: `sex_differs`) score 0.5 at
+  most, so they never join, however alike they sound.
+
+Names in other scripts keep a key of the word as typed and get the keys of its Latin
+transliteration (anyascii: Мария, Mariya). Accents are dropped (Ștefan, Stefan).
+
+Decisions recorded by the tables in tests/unit/test_names.py (156 near and 70 far pairs;
+bench/names_matching.py prints their precision and recall):
+
+* Sean and Shaun, Siobhan and Shivaun, Niamh and Neve, Aoife and Eefa: found.
+* Smith and Schmidt, Padraig and Patrick, Seumas and James are translations, not spellings:
+  not found (nor are John and Ian, which the nicknames list links). Dafydd and David are
+  close enough in spelling to be found.
 * John and Joan, one letter apart like Jon and John: found, ranked below the exact name; an
   officer glances at one more row rather than miss a child.
-* Not matched: nicknames (Bill for William: that needs a dictionary, not spelling rules),
-  Irish spellings far from English rules (Niamh/Neve, Aoife/Eefa share keys but are not
-  similar enough).
-* A known weakness: two names that part only after a long shared beginning (Jamal/Jamila)
-  score as similar, as Jaro-Winkler favours beginnings; the officer sees the names.
+* Jamal and Jamila, Martin and Martina, Jan and Jana: two children. Zofia Kowalska and
+  Zofia Kowalski: one.
+* A double surname typed in full finds the child recorded under one part (a search of
+  three words or more may leave one word unmatched: `query_keyed`).
 
-Names in other scripts (Arabic, Cyrillic...) keep one key, the word itself, so they are found
-when typed the same way.
+The keys stored are `index_keys`; when their format changes, `flask names rekey` (or a
+migration calling `rekey_names`) stores every submission's keys again.
 """
 from __future__ import annotations
 
@@ -316,11 +338,11 @@ def same_family(a: str, b: str) -> bool:
 
 # Given names made for a girl from a boy's name (the ending, what the boy's name has
 # instead): Daniel, Daniela, Danielle; Louis, Louise; Josephine; Mihai, Mihaela; Andrei,
-# Andreea. A vowel inside may differ too (Jamal, Jamila; Alexander, Alexandra; Cristian,
+# Andreea; Roberto, Roberta. A vowel inside may differ too (Jamal, Jamila; Alexander, Alexandra; Cristian,
 # Cristina).
 _FEMININE: tuple[tuple[str, str], ...] = (
     ("elle", "el"), ("ella", "el"), ("ette", ""), ("ine", ""), ("ise", "is"),
-    ("ela", "i"), ("ea", "i"), ("ah", ""), ("a", ""),
+    ("ela", "i"), ("ea", "i"), ("ah", ""), ("a", "o"), ("a", ""),
 )
 _VOWEL_LETTERS = frozenset("aeiouy")
 
