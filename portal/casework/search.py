@@ -8,14 +8,17 @@ postcode (any case and spacing), or else a child's name.
 `search_submissions` answers each with index lookups only, so it stays fast on a million
 submissions: reference (unique), UPN (tenant, upn), date of birth (tenant, child_dob),
 postcode (tenant, postcode: see the note on `_exact`), and a name through the phonetic keys in
-`name_keys` (tenant, key). For a name, a submission is found when, for EVERY word typed, one
-of its keys is a key of that word, and its name is similar enough (`names.SIMILAR`); it is
+`name_keys` (tenant, key). For a name, a submission is found when, for every word typed (all
+but one of three or more), one of its keys is a key of that word or of its other spellings
+and nicknames (`names.query_keyed`), and its name is similar enough (`names.SIMILAR`); it is
 ranked by `query_similarity`, then newest first. In three steps, each an index lookup:
 
 1. candidate ids from name_keys: for two words or more, the *pair keys* of the two longest
-   words (`names.index_keys`); for one word, its own keys. At most MAX_CANDIDATES, newest
-   first, read per key. (Looking the words up one by one and intersecting, as first
-   sketched, reads every John and every Smith: 1-2 seconds on a million submissions.)
+   words (`names.index_keys`), each word also by its nicknames' keys (Bill: William), one
+   word at a time (`lookup_keys`, at most MOST_LOOKUPS); for one word, its own keys. At most
+   MAX_CANDIDATES, newest first, read per key. (Looking the words up one by one and
+   intersecting, as first sketched, reads every John and every Smith: 1-2 seconds on a
+   million submissions.)
 2. those candidates' names by primary key, checked and ranked in Python;
 3. the page's submissions by primary key.
 
