@@ -632,11 +632,12 @@ def query_similarity(tokens: Sequence[str], first: str | None, last: str | None)
 
 
 def query_variants(tokens: Sequence[str]) -> list[tuple[str, ...]]:
-    """The words typed, and the same with two neighbours written as one ("Abdul Rahman" as
-    "Abdulrahman", "Smith Jones" as "Smithjones"), for names of three words or fewer."""
+    """The words typed, and for three words the same with two neighbours written as one
+    ("Abdul Rahman Nasser" as "Abdulrahman Nasser"; two words are looked up as a pair, so
+    a name keyed as one word is not among their candidates anyway)."""
     words = tuple(t for t in tokens if len(t) > 1) or tuple(tokens)
     variants = [tuple(tokens)]
-    if 2 <= len(words) <= 3:
+    if len(words) == 3:
         for i in range(len(words) - 1):
             joined = (words[i] + words[i + 1])[:_MAX_TOKEN]
             variants.append(words[:i] + (joined,) + words[i + 2:])

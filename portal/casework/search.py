@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Integer, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from portal.casework.names import (SIMILAR, keys_pairs, normalise, query_matches,
-                                   query_key_parts, query_word_keys, token_keys)
+                                   query_key_parts, query_similarity, query_word_keys, token_keys)
 from portal.extensions import db
 from portal.models.casework import NameKey
 from portal.models.submission import Submission
@@ -298,7 +298,9 @@ def _by_name(tokens: tuple[str, ...], limit: int, offset: int) -> SearchResult:
         name = (row.child_first_name, row.child_last_name)
         score = scores.get(name)
         if score is None:
-            score = scores[name] = query_matches(tokens, *name)
+            # With one or two words the keys looked up were theirs: only a third is checked.
+            score = scores[name] = (query_matches(tokens, *name) if len(words) > 2
+                                    else query_similarity(tokens, *name))
         if score >= SIMILAR:
             ranked.append((score, _timestamp(row.received_at), row.id))
     ranked.sort(reverse=True)
