@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: install system-packages python-packages npm-packages assets translations run test clean
+.PHONY: install system-packages python-packages npm-packages assets translations run test bench clean
 
 install: system-packages python-packages npm-packages assets translations
 
@@ -57,6 +57,13 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every benchmark of bench/ in one table (README, "Speed"): SCALE=small fits a shared machine in
+# a few minutes; SCALE=national loads 1,000,000 cases over 150 councils first. PostgreSQL at
+# BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres).
+SCALE ?= small
+bench: install
+	$(BIN)/python bench/run.py --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules static/build static/vendor static/images static/manifest.json

@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now,
     _configure_templates(app)
     _init_extensions(app, settings)
     _init_tenancy(app, settings)
+    _init_routing(app)
     _register_blueprints(app)
     _register_error_pages(app)
     _register_cli(app)
@@ -110,6 +111,12 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     WTFormsHelpers(app)
     init_i18n(app)
     init_security_headers(app, production=settings.is_production)
+
+
+def _init_routing(app: Flask) -> None:
+    from portal.routing import init_routing
+
+    init_routing(app)
 
 
 def _init_tenancy(app: Flask, settings: Settings) -> None:

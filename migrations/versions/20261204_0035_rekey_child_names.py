@@ -11,13 +11,13 @@ keys that are still among them; run `flask names rekey` with that code to store 
 keys.
 
 Revision ID: 0035
-Revises: 0010
+Revises: 0015
 Create Date: 2026-12-04
 """
 from alembic import op
 
 revision = "0035"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

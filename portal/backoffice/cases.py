@@ -179,6 +179,8 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",
         team=service.team_name(tenant, case.team_key),
+        by_school=case.officer_id is not None and any(
+            s.allocated_by_school and s.officer_id == case.officer_id for s in submissions),
         opened=service.in_london(case.opened_at), closed=service.in_london(case.closed_at),
         form_name=service.form_name, in_london=service.in_london,
         checklist_label=lambda key: service.checklist_label(tenant, key),

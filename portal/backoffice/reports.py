@@ -10,6 +10,7 @@
 * ``/reports/registers/<register>`` (+ ``.csv``): children out of provision, elective home
   education, lost pupils.
 * ``/reports/board.pdf``: the period's report for the safeguarding board.
+* ``/reports/cases.csv``: every case of the council, one row each, streamed.
 
 Every page shown is audited as a view of a report, every download as an export. A bad period
 or census date shows the GOV.UK error summary and the message beside the field (400), never a
@@ -28,6 +29,7 @@ from wtforms.validators import ValidationError
 from forms import validators as v
 from forms.registry import GovDateField
 from portal.access import staff_required
+from portal.replica import reads_from_replica
 from portal.backoffice import backoffice_bp
 from portal.casework import audit
 from portal.extensions import db
@@ -36,7 +38,8 @@ from portal.reports import dfe_return as dfe
 from portal.reports import registers as registers_module
 from portal.reports.board import board_pdf, charts_for
 from portal.reports.casebook import LONDON
-from portal.reports.csv_export import csv_response, to_csv
+from portal.reports import case_export
+from portal.reports.csv_export import csv_response, stream_csv, to_csv
 from portal.reports.figures import overdue_cases, period_figures, period_rows
 from portal.tenancy import current_tenant
 
@@ -135,6 +138,7 @@ def _figures(form: PeriodForm):
 
 @backoffice_bp.get("/reports")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def reports():
     form, valid = _period_form()
     if not valid:
@@ -194,26 +198,42 @@ def _period_csv(report: str):
 
 @backoffice_bp.get("/reports/figures.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_figures_csv():
     return _period_csv("figures")
 
 
 @backoffice_bp.get("/reports/established.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_established_csv():
     return _period_csv("established")
 
 
 @backoffice_bp.get("/reports/overdue.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_overdue_csv():
     return _period_csv("overdue")
+
+
+@backoffice_bp.get("/reports/cases.csv")
+@staff_required(*REPORT_ROLES)
+def report_cases_csv():
+    """Every case of the council, written as it is sent (the audit row is committed first)."""
+    audit.record("export", "report.cases.csv", "report", None)
+    db.session.commit()
+    name = f"{current_tenant.slug}-cases-{_today()}.csv"
+    return csv_response(stream_csv(case_export.header(),
+                                   case_export.case_rows(current_tenant, current_language())),
+                        name)
 
 
 # --- the board's PDF -----------------------------------------------------------------------
 
 @backoffice_bp.get("/reports/board.pdf")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_board_pdf():
     form, valid = _period_form()
     if not valid:
@@ -240,6 +260,7 @@ def _census_form() -> tuple[CensusForm, bool]:
 
 @backoffice_bp.get("/reports/dfe-return")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def dfe_return():
     template = "backoffice/reports/dfe_return.html"
     if current_tenant.nation != "england":
@@ -258,6 +279,7 @@ def dfe_return():
 
 @backoffice_bp.get("/reports/dfe-return.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def dfe_return_csv():
     if current_tenant.nation != "england":
         abort(404)
@@ -302,10 +324,12 @@ def _add_register_routes(slug: str) -> None:
     name = slug.replace("-", "_")
 
     @staff_required(*REPORT_ROLES)
+    @reads_from_replica
     def page():
         return _register_page(slug)
 
     @staff_required(*REPORT_ROLES)
+    @reads_from_replica
     def download():
         return _register_csv(slug)
 

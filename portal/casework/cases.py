@@ -194,6 +194,9 @@ def close_case(case: Case, outcome_key: str, *, tenant: Tenant | None = None) ->
                 audit.record("change", "submission.close", "submission", submission.id)
     record_activity("outcome", case=case, outcome=outcome.key, closed=outcome.closes_case)
     audit.record("change", "case.outcome", "case", case.id)
+    from portal.casework.feedback import tell_senders
+
+    tell_senders(case, submissions_of(case), tenant, outcome.key, now())
     if not outcome.closes_case:
         refresh_next_due(case, today(), tenant=tenant)
     return outcome.closes_case
@@ -209,6 +212,7 @@ def reopen(case: Case, reason_text: str, *, tenant: Tenant | None = None) -> Non
     case.outcome_key = None
     case.closed_at = None
     case.closed_by_id = None
+    case.missing_since = today()  # a new spell out of education starts now
     record_activity("reopened", case=case, reason=reason, outcome=previous)
     audit.record("change", "case.reopen", "case", case.id)
     refresh_next_due(case, today(), tenant=tenant)
@@ -365,6 +369,11 @@ ACTIVITY_TITLES = {
     "email": _l("Email"),
     "notice": _l("Notice"),
     "details": _l("Case details changed"),
+    "letter": _l("Letter to the family"),
+    "task": _l("Task"),
+    "panel": _l("Panel"),
+    "message": _l("Secure message"),
+    "professional": _l("Social worker or lead professional"),
 }
 
 EMAIL_TITLES = {
@@ -373,6 +382,9 @@ EMAIL_TITLES = {
     "urgent_alert": _l("Email: urgent alert to the duty address"),
     "case_acknowledgement": _l("Email: the council's acknowledgement to the sender"),
     "notice": _l("Email: notice"),
+    "officer_allocation": _l("Email: new work to the school's named officer"),
+    "referrer_outcome": _l("Email: the outcome to the sender"),
+    "secure_message": _l("Email: secure message to the social worker or lead professional"),
     "other": _l("Email"),
 }
 
@@ -413,6 +425,9 @@ def _activity_detail(activity: Activity, tenant: Tenant, references: dict[int, s
                  form=form_name(d.get("form") or ""))
     if kind == "allocated":
         team = team_name(tenant, d.get("team"))
+        if d.get("by_school") and d.get("officer"):
+            return _("%(reference)s: to the school's named officer, %(officer)s, %(team)s",
+                     reference=reference, officer=d["officer"], team=team)
         if d.get("officer"):
             return _("%(reference)s: to %(officer)s, %(team)s", reference=reference,
                      officer=d["officer"], team=team)

@@ -5,6 +5,7 @@ from portal.models.identity import StaffIdentity
 from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, OutgoingNotice
 from portal.models.outbox import OutboxMessage
+from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
 from portal.models.staff import ROLES, StaffUser
@@ -15,4 +16,5 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "FormDraft", "ReferenceCounter", "Submission", "StaffSession",
            "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
-           "PlatformSession", "DirectoryContact", "DirectoryContactChange"]
+           "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
+           "SchoolOfficerChange"]

@@ -15,7 +15,8 @@ from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 
 CASE_STATUSES = ("open", "closed")
 ACTIVITY_KINDS = ("submission", "acknowledged", "allocated", "case_opened", "joined", "note",
-                  "enquiry", "stage", "outcome", "reopened", "email", "notice", "details")
+                  "enquiry", "stage", "outcome", "reopened", "email", "notice", "details",
+                  "letter", "task", "panel", "message", "professional")
 AUDIT_ACTIONS = ("view", "change", "export", "search")
 
 
@@ -59,6 +60,14 @@ class Case(TenantOwned, Timestamped, Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The earliest deadline not yet met (kept up to date by portal.casework), for sorting.
     next_due_on: Mapped[date | None] = mapped_column(Date)
+    #: The child's allocated social worker or lead professional, who may be sent a secure
+    #: message (a link and a code, portal.casework.messages).
+    professional_name: Mapped[str | None] = mapped_column(String(200))
+    professional_role: Mapped[str | None] = mapped_column(String(32))
+    professional_email: Mapped[str | None] = mapped_column(String(254))
+    #: The child's first day out of education as the case's forms give it (None: the day the
+    #: case was opened), for the council's definition of CME (portal.casework.cme_definition).
+    missing_since: Mapped[date | None] = mapped_column(Date)
 
 
 class Activity(TenantOwned, Base):

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from forms.journey import columns, is_urgent, prune
 from forms.schema import FormDefinition
+from portal.casework import school_officers
 from portal.casework.intake import on_filed
 from portal.extensions import db
 from portal.models.submission import FormDraft, Submission
@@ -108,7 +109,12 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
     db.session.add(submission)
     try:
         on_filed(submission, tenant)  # flushes: a repeated token fails here or at the commit
-        _queue_emails(submission, definition=definition, tenant=tenant, route=route)
+        team = route.team
+        allocation = school_officers.allocation_for(tenant, submission.school_laestab, route)
+        if allocation is not None:  # the school's named officer (or team) takes it
+            school_officers.allocate_on_filing(submission, tenant, allocation)
+            team = tenant.team(allocation.team_key)
+        _queue_emails(submission, definition=definition, tenant=tenant, team=team)
         db.session.delete(draft)
         db.session.commit()
     except (IntegrityError, StaleDataError):
@@ -122,7 +128,7 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
 
 
 def _queue_emails(submission: Submission, *, definition: FormDefinition, tenant: Tenant,
-                  route) -> None:
+                  team) -> None:
     """The acknowledgement to the sender (if they gave an address), the team's notice and,
     for an urgent submission, the duty alert: rows in the same transaction."""
     from portal import outbox
@@ -132,7 +138,7 @@ def _queue_emails(submission: Submission, *, definition: FormDefinition, tenant:
             tenant=tenant, to=submission.sender_email, reference=submission.reference,
             form_title=definition.title.get(submission.language), language=submission.language,
             urgent=submission.urgent)
-    outbox.queue_team_notification(tenant=tenant, team=route.team,
+    outbox.queue_team_notification(tenant=tenant, team=team,
                                    reference=submission.reference, urgent=submission.urgent)
     if submission.urgent:
         outbox.queue_urgent_alert(tenant=tenant, reference=submission.reference)

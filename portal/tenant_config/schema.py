@@ -201,6 +201,15 @@ def _laestab(value: str) -> str:
 Laestab = Annotated[str, AfterValidator(_laestab)]
 
 
+def _urn(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6,8}", value):
+        raise _err("urn", f"must be the school's unique reference number, 6 digits (found {_quote(value)})")
+    return value
+
+
+Urn = Annotated[str, AfterValidator(_urn)]
+
+
 def _prefix(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", value):
         raise _err("reference_prefix", f"must be 3 capital letters, e.g. \"STK\" (found {_quote(value)})")
@@ -578,6 +587,9 @@ class RouteDecision:
 class School(Model):
     laestab: Laestab
     name: Text
+    #: The school's unique reference number (GIAS); the named-officer import accepts it where a
+    #: council's list has no DfE number (RCT's published list gives URNs only).
+    urn: Urn | None = None
     demo: bool = False
 
 
@@ -600,6 +612,34 @@ class Threshold(Model):
     from_event: Key
     source: Text
     owner: Literal["council", "school", "family"] = "council"
+
+
+class CmeDefinition(Model):
+    """The council's own definition of when a child counts as missing education in its figures,
+    registers and the DfE return (portal.casework.cme_definition). Until it is met an open case
+    is "at risk of missing education". ``missing_for`` days of ``unit`` counted from the first
+    day out of education; ``checks`` and ``home_visit`` are keys of the council's checklist that
+    must each be recorded as an enquiry on the case."""
+
+    missing_for: int = Field(gt=0)
+    unit: Literal["school_days", "working_days", "calendar_days"]
+    checks: list[Key] = []
+    home_visit: Key | None = None
+    summary: LocalText
+    source: Text
+
+    @field_validator("checks")
+    @classmethod
+    def _checks_once(cls, value: list[str]) -> list[str]:
+        return _unique(value, "check")
+
+    @property
+    def required_checks(self) -> tuple[str, ...]:
+        """Every checklist key that must be recorded, the home visit last."""
+        keys = list(self.checks)
+        if self.home_visit and self.home_visit not in keys:
+            keys.append(self.home_visit)
+        return tuple(keys)
 
 
 class DeletionPolicy(Model):
@@ -872,6 +912,7 @@ class Tenant(Model):
     routing: list[RoutingRule] = []
     schools: list[School] = []
     thresholds: list[Threshold] = []
+    cme_definition: CmeDefinition | None = None
     deletion: DeletionPolicy
     checklist: list[ChecklistItem] = Field(min_length=1)
     workflow: Workflow
@@ -948,6 +989,16 @@ class Tenant(Model):
 
         _duplicates(problems, self.thresholds, "thresholds", "threshold")
         _duplicates(problems, self.checklist, "checklist", "checklist item")
+        checklist_keys = {item.key for item in self.checklist}
+        if self.cme_definition is not None:
+            for position, key in enumerate(self.cme_definition.checks):
+                if key not in checklist_keys:
+                    problems.append((("cme_definition", "checks", position),
+                                     f"{_quote(key)} is not the key of any item in [[checklist]]", key))
+            visit = self.cme_definition.home_visit
+            if visit is not None and visit not in checklist_keys:
+                problems.append((("cme_definition", "home_visit"),
+                                 f"{_quote(visit)} is not the key of any item in [[checklist]]", visit))
 
         if "cy" in self.languages:
             for loc, text in _walk_local_texts(self):
