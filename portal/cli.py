@@ -24,6 +24,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(retention_cli)
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
@@ -215,6 +216,27 @@ def drafts_purge() -> None:
         removed = delete_expired()
         db.session.commit()
     click.echo(f"{removed} expired draft(s) deleted")
+
+
+# --- retention -----------------------------------------------------------------------------
+
+@click.group("retention", cls=AppGroup, help="Records kept past each council's retention "
+                                              "period.")
+def retention_cli() -> None:
+    pass
+
+
+@retention_cli.command("run", help="Anonymise every council's records past its retention "
+                                   "period (run it daily). Logs counts, never a person.")
+def retention_run() -> None:
+    from flask import current_app
+
+    from portal.casework.retention import run_retention
+    from portal.tenancy import tenants
+
+    for result in run_retention(tenants(), current_app.config["CLOCK"]()):
+        click.echo(f"{result.slug}: {result.cases} case(s), {result.submissions} submission(s) "
+                   f"anonymised (before {result.cutoff.isoformat()})")
 
 
 # --- translations --------------------------------------------------------------------------

@@ -66,6 +66,19 @@ def _deadline(kind: str, tenant: Tenant, received: date) -> date | None:
         return None
 
 
+def on_filed_many(submissions: list[Submission], tenant: Tenant) -> None:
+    """on_filed for many submissions filed together (a school's return): the same names index,
+    first deadline and timeline row for each, with one flush for all of them."""
+    from portal.casework.names import index_new_submissions_names
+
+    db.session.flush()
+    index_new_submissions_names(submissions)
+    for submission in submissions:
+        submission.due_on = _deadline("acknowledge", tenant, local_day(submission.received_at))
+        record_activity("submission", submission=submission, reference=submission.reference,
+                        form=submission.form_slug)
+
+
 def on_filed(submission: Submission, tenant: Tenant) -> None:
     """Called in the filing transaction: index the child's names for search, set the first
     deadline (to acknowledge it) and start its timeline."""

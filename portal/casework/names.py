@@ -687,6 +687,21 @@ def index_submission_names(submission) -> None:
     session.flush()
 
 
+def index_new_submissions_names(submissions) -> None:
+    """The name keys of submissions just added in this transaction (a school's return): no
+    old keys to replace, and no flush per submission; one flush gives them all their ids."""
+    from portal.extensions import db
+    from portal.models.casework import NameKey
+
+    session = db.session
+    if any(submission.id is None for submission in submissions):
+        session.flush()
+    session.add_all(NameKey(submission_id=submission.id, key=key)
+                    for submission in submissions
+                    for key in sorted(index_keys(submission.child_first_name,
+                                                 submission.child_last_name)))
+
+
 #: How many submissions `rekey_names` reads and writes at a time.
 REKEY_BATCH = 2_000
 

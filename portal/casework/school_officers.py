@@ -98,9 +98,12 @@ def allocation_for(tenant: Tenant, laestab: str | None, route) -> Allocation | N
     return Allocation(team_key=row.team_key, officer=officer, school_name=row.school_name)
 
 
-def allocate_on_filing(submission: Submission, tenant: Tenant, allocation: Allocation) -> None:
+def allocate_on_filing(submission: Submission, tenant: Tenant, allocation: Allocation,
+                       notify: bool = True) -> None:
     """In the filing transaction: the submission goes to the school's officer (or team) and the
-    officer is emailed that there is new work (the reference only)."""
+    officer is emailed that there is new work (the reference only). A school's return of many
+    pupils (portal.returns.service) sends the officer one email for all of them itself
+    (notify=False)."""
     from portal.casework.activity import record_activity
     from portal.outbox import queue_officer_allocation
 
@@ -113,8 +116,9 @@ def allocate_on_filing(submission: Submission, tenant: Tenant, allocation: Alloc
         submission.officer = allocation.officer.display_name[:200]
         submission.allocated_at = submission.received_at
         submission.allocated_by_school = True
-        queue_officer_allocation(tenant=tenant, officer=allocation.officer,
-                                 references=[submission.reference])
+        if notify:
+            queue_officer_allocation(tenant=tenant, officer=allocation.officer,
+                                     references=[submission.reference])
         record_activity("allocated", submission=submission, reference=submission.reference,
                         team=allocation.team_key, officer=allocation.officer.display_name,
                         by_school=True)

@@ -8,6 +8,7 @@ from portal.models.outbox import OutboxMessage
 from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
+from portal.models.school_return import ReturnReminder, SchoolReturn
 from portal.models.staff import ROLES, StaffUser
 from portal.models.submission import FormDraft, ReferenceCounter, Submission
 from portal.models.tenant import TenantRow
@@ -17,4 +18,4 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
            "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
-           "SchoolOfficerChange"]
+           "SchoolOfficerChange", "SchoolReturn", "ReturnReminder"]

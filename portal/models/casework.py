@@ -68,6 +68,8 @@ class Case(TenantOwned, Timestamped, Base):
     #: The child's first day out of education as the case's forms give it (None: the day the
     #: case was opened), for the council's definition of CME (portal.casework.cme_definition).
     missing_since: Mapped[date | None] = mapped_column(Date)
+    #: When the retention job removed the child's details (portal.casework.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Activity(TenantOwned, Base):
