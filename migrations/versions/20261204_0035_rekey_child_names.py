@@ -11,13 +11,13 @@ keys that are still among them; run `flask names rekey` with that code to store 
 keys.
 
 Revision ID: 0035
-Revises: 0015
+Revises: 0022
 Create Date: 2026-12-04
 """
 from alembic import op
 
 revision = "0035"
-down_revision = "0015"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
