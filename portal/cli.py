@@ -32,6 +32,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(platform_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(names_cli)
 
 
 # --- councils ------------------------------------------------------------------------------
@@ -178,6 +179,24 @@ def staff_invite(slug: str, email: str, display_name: str, role: str) -> None:
         db.session.commit()
     click.echo(f"Added {email} to {slug} as {role}. The set-up link is on its way by email "
                "(the outbox worker sends it).")
+
+
+# --- children's names ----------------------------------------------------------------------
+
+@click.group("names", cls=AppGroup, help="The keys of children's names that the name search looks up.")
+def names_cli() -> None:
+    pass
+
+
+@names_cli.command("rekey", help="Store again every submission's name keys as the code computes "
+                                 "them now (after a change to portal/casework/names.py).")
+def names_rekey() -> None:
+    from portal.casework.names import rekey_names
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        keyed = rekey_names(connection)
+    click.echo(f"{keyed} submission(s) keyed again")
 
 
 # --- drafts ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ CME01-20 and EHE01-19 numbering; statutory actions on cases (s.437(1) notices, s
 attendance orders, returns to school); finalised returns
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0035
 Create Date: 2026-12-04
 """
 from datetime import date, timedelta
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
