@@ -88,6 +88,17 @@ class DfeReturn:
     other_list_codes: list[int] = field(default_factory=list)
     unknown_sex: list[int] = field(default_factory=list)
     unknown_year_group: list[int] = field(default_factory=list)
+    #: The Casebook of the cases counted by their timeline, loaded once for the whole return
+    _book: Casebook | None = field(default=None, repr=False, compare=False)
+
+    def book(self, tenant: Tenant) -> Casebook:
+        """The cases counted by their timeline: reopened, or changed since the census date
+        (a superset of what every item needs), loaded once."""
+        if self._book is None:
+            moment = end_of_day(self.census)
+            self._book = Casebook.load(tenant, until=moment,
+                                       only=counting.timeline_cases(moment))
+        return self._book
 
     @property
     def year_start(self) -> date:
@@ -257,7 +268,7 @@ def _census_rows(tenant: Tenant, result: DfeReturn, which: str, *, grouped: bool
                    getattr(row, "band", None), row.reason, row.state)
 
     # the reopened cases and those whose details changed since: by their timeline
-    book = Casebook.load(tenant, until=moment, only=counting.timeline_cases(moment))
+    book = result.book(tenant)
     if which == "cme":
         for episode in counting.book_cme_open_at(book, moment):
             case_row = episode.case
@@ -335,6 +346,15 @@ def _put(result: DfeReturn, measure: str, tally: _Tally, topics: tuple[str, ...]
             result.figures[figure_key(measure, topic, part.code)] = counters[topic][part.code]
 
 
+def _book_for(tenant: Tenant, result: DfeReturn, first: datetime, last: datetime) -> Casebook:
+    """The return's one Casebook when it holds every case the window needs to count by its
+    timeline (reopened ones always; with a council definition also those closed in it)."""
+    if tenant.cme_definition is None:
+        return result.book(tenant)
+    return Casebook.load(tenant, until=last,
+                         only=counting.during_timeline_cases(tenant, first, last))
+
+
 def _cme_previous_year(tenant: Tenant, result: DfeReturn) -> int:
     first = start_of_day(result.previous_year_first)
     last = end_of_day(result.previous_year_last)
@@ -342,7 +362,7 @@ def _cme_previous_year(tenant: Tenant, result: DfeReturn) -> int:
     count = db.session.scalar(
         select(func.count()).select_from(Case)
         .where(counting.cme_open_during(tenant, first, last), not_(timeline)))
-    book = Casebook.load(tenant, until=last, only=timeline)
+    book = _book_for(tenant, result, first, last)
     return int(count or 0) + len(counting.book_cme_open_during(book, first, last))
 
 
@@ -356,7 +376,7 @@ def _ehe_period(tenant: Tenant, result: DfeReturn) -> None:
             .where(counting.ehe_started_in(tenant, first, last), not_(counting.reopened()))
             .group_by(Case.previous_school_type)):
         starts[school_type if school_type in types else "else_unk"] += n
-    book = Casebook.load(tenant, until=last, only=counting.reopened())
+    book = _book_for(tenant, result, first, last)
     for spell in counting.book_ehe_started_in(book, first, last):
         kind = spell.case.previous_school_type
         starts[kind if kind in types else "else_unk"] += 1
@@ -405,7 +425,7 @@ def children_behind(tenant: Tenant, result: DfeReturn, measure: str, topic: str,
         timeline = counting.during_timeline_cases(tenant, first, last)
         ids = set(db.session.scalars(select(Case.id).where(
             counting.cme_open_during(tenant, first, last), not_(timeline))))
-        book = Casebook.load(tenant, until=last, only=timeline)
+        book = _book_for(tenant, result, first, last)
         ids |= {e.case.id for e in counting.book_cme_open_during(book, first, last)}
         return sorted(ids)
     if measure == "ehe_starts":
@@ -416,7 +436,7 @@ def children_behind(tenant: Tenant, result: DfeReturn, measure: str, topic: str,
                 select(Case.id, Case.previous_school_type)
                 .where(counting.ehe_started_in(tenant, first, last), not_(counting.reopened()))):
             found.append((case_id, kind))
-        book = Casebook.load(tenant, until=last, only=counting.reopened())
+        book = _book_for(tenant, result, first, last)
         found += [(s.case.id, s.case.previous_school_type)
                   for s in counting.book_ehe_started_in(book, first, last)]
         return sorted({case_id for case_id, kind in found
