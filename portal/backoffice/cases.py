@@ -178,6 +178,7 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         other_deadlines=other_deadlines, today=today, names=names,
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",
+        outcome_names={o.key: service.label(o.label) for o in tenant.workflow.outcomes},
         team=service.team_name(tenant, case.team_key),
         opened=service.in_london(case.opened_at), closed=service.in_london(case.closed_at),
         form_name=service.form_name, in_london=service.in_london,
@@ -277,7 +278,11 @@ def case_outcome(case_id: int):
         return render_case(case, failed=("outcome", form))
     try:
         closed = service.close_case(case, form.outcome.data)
-    except service.CaseRefused:
+    except service.CaseRefused as refused:
+        if refused.reason == "lost_needs_located":
+            return _refused(case, "outcome", form, form.outcome, _(
+                "This child is lost (on the lost pupils database, S2S): only an outcome that "
+                "says where the child is can close the case"))
         return _refused(case, "outcome", form, form.outcome, _("Select an outcome"))
     db.session.commit()
     return _done(case, "closed" if closed else "outcome")

@@ -106,7 +106,8 @@ def dfe_outcome_of(tenant: Tenant, outcome_key: str | None) -> str | None:
 CASE_COLUMNS = (Case.id, Case.status, Case.opened_at, Case.closed_at, Case.outcome_key,
                 Case.reason_code, Case.whereabouts_known, Case.stage_key, Case.team_key,
                 Case.officer_id, Case.urgent, Case.next_due_on, Case.child_first_name,
-                Case.child_last_name, Case.child_dob, Case.upn, Case.postcode)
+                Case.child_last_name, Case.child_dob, Case.upn, Case.postcode, Case.lost_on,
+                Case.recheck_due_on)
 
 
 @dataclass(slots=True)
@@ -128,6 +129,8 @@ class CaseRow:
     child_dob: date | None
     upn: str | None
     postcode: str | None
+    lost_on: date | None = None  # "lost, posted to S2S" (a status of the open case)
+    recheck_due_on: date | None = None
 
     @property
     def child_name(self) -> str:
