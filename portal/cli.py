@@ -24,6 +24,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(retention_cli)
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
@@ -31,6 +32,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(platform_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(names_cli)
 
 
 # --- councils ------------------------------------------------------------------------------
@@ -179,6 +181,24 @@ def staff_invite(slug: str, email: str, display_name: str, role: str) -> None:
                "(the outbox worker sends it).")
 
 
+# --- children's names ----------------------------------------------------------------------
+
+@click.group("names", cls=AppGroup, help="The keys of children's names that the name search looks up.")
+def names_cli() -> None:
+    pass
+
+
+@names_cli.command("rekey", help="Store again every submission's name keys as the code computes "
+                                 "them now (after a change to portal/casework/names.py).")
+def names_rekey() -> None:
+    from portal.casework.names import rekey_names
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        keyed = rekey_names(connection)
+    click.echo(f"{keyed} submission(s) keyed again")
+
+
 # --- drafts ----------------------------------------------------------------------------------
 
 @click.group("drafts", cls=AppGroup, help="Answers in progress on the public forms.")
@@ -196,6 +216,27 @@ def drafts_purge() -> None:
         removed = delete_expired()
         db.session.commit()
     click.echo(f"{removed} expired draft(s) deleted")
+
+
+# --- retention -----------------------------------------------------------------------------
+
+@click.group("retention", cls=AppGroup, help="Records kept past each council's retention "
+                                              "period.")
+def retention_cli() -> None:
+    pass
+
+
+@retention_cli.command("run", help="Anonymise every council's records past its retention "
+                                   "period (run it daily). Logs counts, never a person.")
+def retention_run() -> None:
+    from flask import current_app
+
+    from portal.casework.retention import run_retention
+    from portal.tenancy import tenants
+
+    for result in run_retention(tenants(), current_app.config["CLOCK"]()):
+        click.echo(f"{result.slug}: {result.cases} case(s), {result.submissions} submission(s) "
+                   f"anonymised (before {result.cutoff.isoformat()})")
 
 
 # --- translations --------------------------------------------------------------------------

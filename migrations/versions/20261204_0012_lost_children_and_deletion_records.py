@@ -2,19 +2,20 @@
 council's acknowledgement); the conditions of a deletion recorded by officers
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0025
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
 OLD_KINDS = ("submission", "acknowledged", "allocated", "case_opened", "joined", "note",
-             "enquiry", "stage", "outcome", "reopened", "email", "notice", "details")
+             "enquiry", "stage", "outcome", "reopened", "email", "notice", "details",
+             "letter", "task", "panel", "message", "professional")  # as 0015 left them
 NEW_KINDS = OLD_KINDS + ("deletion",)
 
 

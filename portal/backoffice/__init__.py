@@ -36,7 +36,10 @@ def home():
 
 KIND_NAMES = {"acknowledgement": _l("Acknowledgement to the sender"),
               "team_notification": _l("Notice to a team"),
-              "urgent_alert": _l("Urgent alert to the duty address")}
+              "urgent_alert": _l("Urgent alert to the duty address"),
+              "officer_allocation": _l("New work to a school's named officer"),
+              "referrer_outcome": _l("The outcome to the sender"),
+              "secure_message": _l("Secure message to a social worker or lead professional")}
 
 
 @backoffice_bp.get("/emails")
@@ -69,4 +72,5 @@ def retry_email(message_id: int):
 
 
 # The back-office's pages, a module each; importing them registers their routes.
-from portal.backoffice import audit, cases, inbox, notices, reports, users  # noqa: E402,F401
+from portal.backoffice import (audit, cases, inbox, notices, reports,  # noqa: E402,F401
+                                school_officers, users)

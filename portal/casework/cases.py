@@ -205,6 +205,9 @@ def close_case(case: Case, outcome_key: str, *, tenant: Tenant | None = None) ->
     record_activity("outcome", case=case, outcome=outcome.key, closed=outcome.closes_case,
                     **({"lost": True} if lost.is_lost_outcome(outcome) else {}))
     audit.record("change", "case.outcome", "case", case.id)
+    from portal.casework.feedback import tell_senders
+
+    tell_senders(case, submissions_of(case), tenant, outcome.key, now())
     if not outcome.closes_case:
         refresh_next_due(case, today(), tenant=tenant)
     return outcome.closes_case
@@ -261,8 +264,8 @@ def set_details(case: Case, reason_code: str | None, whereabouts_known: bool | N
     """The DfE reason code and whether the council knows where the child is (None: not
     recorded), for the termly return."""
     _require_open(case)
-    reason_code = (reason_code or "").strip().upper() or None
-    if reason_code is not None and len(reason_code) > 16:
+    reason_code = (reason_code or "").strip().lower() or None
+    if reason_code is not None and len(reason_code) > 64:
         raise CaseRefused("too_long")
     if (reason_code, whereabouts_known) == (case.reason_code, case.whereabouts_known):
         raise CaseRefused("unchanged")
@@ -407,6 +410,11 @@ ACTIVITY_TITLES = {
     "email": _l("Email"),
     "notice": _l("Notice"),
     "details": _l("Case details changed"),
+    "letter": _l("Letter to the family"),
+    "task": _l("Task"),
+    "panel": _l("Panel"),
+    "message": _l("Secure message"),
+    "professional": _l("Social worker or lead professional"),
     "deletion": _l("Deletion condition recorded"),
 }
 
@@ -416,6 +424,9 @@ EMAIL_TITLES = {
     "urgent_alert": _l("Email: urgent alert to the duty address"),
     "case_acknowledgement": _l("Email: the council's acknowledgement to the sender"),
     "notice": _l("Email: notice"),
+    "officer_allocation": _l("Email: new work to the school's named officer"),
+    "referrer_outcome": _l("Email: the outcome to the sender"),
+    "secure_message": _l("Email: secure message to the social worker or lead professional"),
     "other": _l("Email"),
 }
 
@@ -456,6 +467,9 @@ def _activity_detail(activity: Activity, tenant: Tenant, references: dict[int, s
                  form=form_name(d.get("form") or ""))
     if kind == "allocated":
         team = team_name(tenant, d.get("team"))
+        if d.get("by_school") and d.get("officer"):
+            return _("%(reference)s: to the school's named officer, %(officer)s, %(team)s",
+                     reference=reference, officer=d["officer"], team=team)
         if d.get("officer"):
             return _("%(reference)s: to %(officer)s, %(team)s", reference=reference,
                      officer=d["officer"], team=team)

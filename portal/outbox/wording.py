@@ -193,3 +193,41 @@ def officer_set_up(tenant: Tenant, *, languages: list[str], name: str, link: str
                             "your council's administrator."),
             })
     return parts
+
+
+def officer_allocation(tenant: Tenant, *, name: str, references: list[str], link: str) -> dict:
+    """To a school's named officer: new work from one of their schools. References only."""
+    count = len(references)
+    if count == 1:
+        subject = _("New work for you – %(reference)s", reference=references[0])
+        waiting = _("%(name)s, something sent about a pupil of one of your schools has been "
+                    "allocated to you.", name=name)
+    else:
+        subject = _("%(count)d items of work have been allocated to you", count=count)
+        waiting = _("%(name)s, %(count)d items sent about pupils of your schools have been "
+                    "allocated to you.", name=name, count=count)
+    return {
+        "subject": subject,
+        "waiting": waiting,
+        "references": [_("Reference: %(reference)s", reference=ref) for ref in references],
+        "link": _("Sign in to the back-office to see it: %(link)s", link=link),
+        "footer": _("To keep the child safe, this email does not include any of their "
+                    "details."),
+    }
+
+
+def referrer_outcome(tenant: Tenant, *, reference: str, outcome: str, language: str) -> dict:
+    """To whoever told the council about a child: what the enquiries came to, as a category
+    and the reference, never the child's details or where they now are."""
+    council = tenant.display_name(language)
+    return {
+        "subject": _("What happened after you told us – reference %(reference)s",
+                     reference=reference),
+        "closed": _("Thank you for telling %(council)s about a child who may be missing "
+                    "education. Our enquiries have reached an outcome.", council=council),
+        "reference": _("Your reference: %(reference)s", reference=reference),
+        "outcome": _("Outcome: %(outcome)s", outcome=outcome),
+        "footer": _("This email was sent automatically by the children missing education "
+                    "portal. To keep the child safe, it does not include any of their details."),
+        **_contact_lines(tenant, language),
+    }

@@ -50,6 +50,14 @@ FormSlug = Literal[
     "ehe-notification",
     "arrival-in-area",
     "cross-border-notice",
+    # The statutory returns schools send for many pupils at once (portal/returns/), and the
+    # notice of a child expected at a school who never arrived.
+    "new-pupil-return",
+    "deletion-return",
+    "unauthorised-absence-return",
+    "sickness-return",
+    "attendance-concerns-return",
+    "no-show",
 ]
 FORM_SLUGS: tuple[str, ...] = get_args(FormSlug)
 
@@ -199,6 +207,15 @@ def _laestab(value: str) -> str:
 
 
 Laestab = Annotated[str, AfterValidator(_laestab)]
+
+
+def _urn(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6,8}", value):
+        raise _err("urn", f"must be the school's unique reference number, 6 digits (found {_quote(value)})")
+    return value
+
+
+Urn = Annotated[str, AfterValidator(_urn)]
 
 
 def _prefix(value: str) -> str:
@@ -578,6 +595,9 @@ class RouteDecision:
 class School(Model):
     laestab: Laestab
     name: Text
+    #: The school's unique reference number (GIAS); the named-officer import accepts it where a
+    #: council's list has no DfE number (RCT's published list gives URNs only).
+    urn: Urn | None = None
     demo: bool = False
 
 
@@ -602,6 +622,50 @@ class Threshold(Model):
     owner: Literal["council", "school", "family"] = "council"
 
 
+class ReturnCadence(Model):
+    """How often a school sends a return: "monthly" (due by ``due_day`` of the next month),
+    "termly" (due ``due_days_after`` school days after each term ends), "interval" (every
+    ``every_school_days`` school days, Wales's "agreed intervals") or "on_event" (each time it
+    happens, e.g. within 5 days of entry: no reminders)."""
+
+    kind: Literal["monthly", "termly", "interval", "on_event"]
+    due_day: int | None = Field(default=None, ge=1, le=28)
+    due_days_after: int | None = Field(default=None, ge=0, le=30)
+    every_school_days: int | None = Field(default=None, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _needs(self) -> "ReturnCadence":
+        needed = {"monthly": "due_day", "termly": "due_days_after",
+                  "interval": "every_school_days"}.get(self.kind)
+        if needed and getattr(self, needed) is None:
+            raise _err("cadence", f"a {self.kind} cadence needs {needed}")
+        return self
+
+
+class SchoolReturnConfig(Model):
+    """One statutory return the council asks of its schools (``[[returns]]``): the form type
+    of its pupil rows, its cadence, and the policy paragraph it comes from."""
+
+    form: FormSlug
+    label: LocalText
+    cadence: ReturnCadence
+    source: Text
+    # The reminder goes to these schools (their DfE numbers); empty: every school in [[schools]].
+    remind_schools: list[Laestab] = []
+
+
+class NoShowPolicy(Model):
+    """A child expected at a school who never arrived: the steps the council's policy asks of the
+    school first. Which team receives it (admissions or the CME team) is a [[routing]] rule
+    for the "no-show" form, like any other form's."""
+
+    steps: list["NoShowStep"] = Field(min_length=1)
+    source: Text
+
+
+class NoShowStep(Model):
+    key: Key
+    label: LocalText
 class CmeDefinition(Model):
     """The council's own definition of when a child counts as missing education in its figures,
     registers and the DfE return (portal.casework.cme_definition). Until it is met an open case
@@ -732,6 +796,21 @@ class DeletionPolicy(Model):
         return problems
 
 
+class Retention(Model):
+    """How long a council keeps a child's details after the work on them ended
+    (portal/casework/retention.py, `flask retention run`). After that they are anonymised: the
+    reference, form, dates, outcome and the audit trail stay, for the figures."""
+
+    #: A closed case and its submissions, counted from the day it closed; a submission never
+    #: in a case and no longer open work, from the day it was received.
+    years_after_closure: int = Field(default=6, ge=1, le=100)
+    #: The forms that are a school register's record: never anonymised within six years of
+    #: being received. "Registers are kept six years" (shared/spec/product.md, the Education
+    #: (Pupil Registration) (England) Regulations 2006).
+    register_forms: list[FormSlug] = ["change-to-register"]
+    register_years: int = Field(default=6, ge=6, le=100)
+
+
 class ChecklistItem(Model):
     key: Key
     label: LocalText
@@ -757,6 +836,40 @@ class Outcome(Model):
     #: For an outcome that closes the case only once another council has acknowledged the
     #: notice sent to it ("located in another council").
     until_acknowledged: bool = False
+
+
+CaseActionKind = Literal["section_437_notice", "sao_issued", "sao_revoked", "returned_to_school"]
+StaffRole = Literal["officer", "manager"]
+
+
+def _every_action(roles: list[str]) -> dict[str, list[str]]:
+    return {kind: list(roles) for kind in get_args(CaseActionKind)}
+
+
+class DfeReturnSettings(Model):
+    """The DfE termly return (English councils)."""
+
+    #: A figure that moved by more than this share since the last finalised return is a
+    #: query the officer answers with a note before finalising (as COLLECT's queries are).
+    movement_warning_share: float = Field(default=0.25, gt=0, le=10)
+    #: Who may record each statutory action on a case that the return counts.
+    action_roles: dict[CaseActionKind, list[StaffRole]] = Field(
+        default_factory=lambda: _every_action(["officer", "manager"]))
+
+
+class EheSettings(Model):
+    """Elective home education: the children not in school register and consent."""
+
+    #: The day ss.436B-436G of the Education Act 1996 (inserted by the Children's Wellbeing and
+    #: Schools Act 2026, s.38) come into force for this council; until then the register is a
+    #: voluntary list. None: not commenced.
+    register_commencement: date | None = None
+    #: The day s.434A (consent to withdraw a child subject to s.47 enquiries or a child
+    #: protection plan, CWSA 2026 s.37) comes into force. None: not commenced. The special
+    #: school rule (England 2024 regulations, reg 9(1)(f)) is in force regardless.
+    consent_s434a_commencement: date | None = None
+    #: How long the council has to decide a consent request, in calendar days.
+    consent_decision_days: int = Field(default=15, gt=0, le=90)
 
 
 class Workflow(Model):
@@ -1017,10 +1130,15 @@ class Tenant(Model):
     routing: list[RoutingRule] = []
     schools: list[School] = []
     thresholds: list[Threshold] = []
+    returns: list[SchoolReturnConfig] = []
+    no_show: NoShowPolicy | None = None
     cme_definition: CmeDefinition | None = None
     deletion: DeletionPolicy
+    retention: Retention = Retention()
     checklist: list[ChecklistItem] = Field(min_length=1)
     workflow: Workflow
+    dfe_return: DfeReturnSettings = Field(default_factory=DfeReturnSettings)
+    ehe: EheSettings = Field(default_factory=EheSettings)
     calendar: Calendar
     sso: Sso | None = None
 
@@ -1093,7 +1211,16 @@ class Tenant(Model):
                     )
 
         _duplicates(problems, self.thresholds, "thresholds", "threshold")
+        for index, school_return in enumerate(self.returns):
+            if school_return.form not in self.offered_forms:
+                problems.append((("returns", index, "form"), f"{_quote(school_return.form)} is not in offered_forms", school_return.form))
+            for position, laestab in enumerate(school_return.remind_schools):
+                if laestab not in school_numbers:
+                    problems.append((("returns", index, "remind_schools", position), f"{_quote(laestab)} is not in this council's [[schools]]", laestab))
+        if "no-show" in self.offered_forms and self.no_show is None:
+            problems.append((("no_show",), "offered_forms has \"no-show\": say the steps in [no_show]", None))
         _duplicates(problems, self.checklist, "checklist", "checklist item")
+        _duplicates(problems, self.returns, "returns", "return", attr="form")
         problems.extend(self.deletion.check(self.nation))
         checklist_keys = {item.key for item in self.checklist}
         if self.cme_definition is not None:
@@ -1140,6 +1267,9 @@ class Tenant(Model):
 
     def school(self, laestab: str) -> School | None:
         return next((school for school in self.schools if school.laestab == laestab), None)
+
+    def school_return(self, form_slug: str) -> SchoolReturnConfig | None:
+        return next((item for item in self.returns if item.form == form_slug), None)
 
     def threshold(self, key: str) -> Threshold:
         for threshold in self.thresholds:
