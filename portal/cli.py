@@ -60,6 +60,16 @@ def tenants_validate(directory: str | None) -> None:
         click.echo(f"ok  {tenant.slug:<20} {tenant.name.get('en')} (LA {tenant.dfe_code})")
 
 
+@tenants_cli.command("deletion-readme",
+                     help="Rewrite README.md's section on what a school must do before it may delete.")
+def tenants_deletion_readme() -> None:
+    from portal.casework.deletion_readme import rewrite
+    from portal.tenancy import tenants
+
+    changed = rewrite(ROOT / "README.md", tenants())
+    click.echo("README.md updated" if changed else "README.md already up to date")
+
+
 @tenants_cli.command("sync", help="Create or update the database row of every council.")
 def tenants_sync() -> None:
     for line in sync_tenants():

@@ -180,6 +180,7 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         other_deadlines=other_deadlines, today=today, names=names,
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",
+        outcome_names={o.key: service.label(o.label) for o in tenant.workflow.outcomes},
         team=service.team_name(tenant, case.team_key),
         by_school=case.officer_id is not None and any(
             s.allocated_by_school and s.officer_id == case.officer_id for s in submissions),
@@ -281,7 +282,11 @@ def case_outcome(case_id: int):
         return render_case(case, failed=("outcome", form))
     try:
         closed = service.close_case(case, form.outcome.data)
-    except service.CaseRefused:
+    except service.CaseRefused as refused:
+        if refused.reason == "lost_needs_located":
+            return _refused(case, "outcome", form, form.outcome, _(
+                "This child is lost (on the lost pupils database, S2S): only an outcome that "
+                "says where the child is can close the case"))
         return _refused(case, "outcome", form, form.outcome, _("Select an outcome"))
     db.session.commit()
     return _done(case, "closed" if closed else "outcome")

@@ -176,10 +176,14 @@ def acknowledge(submission: Submission, tenant: Tenant) -> DeletionNote | None:
     note = deletion_note(submission, tenant, today)
     emailed = False
     if submission.sender_email:
+        from portal.casework.deletion import panel_for
         from portal.outbox import queue_case_acknowledgement
 
-        emailed = queue_case_acknowledgement(tenant=tenant, submission=submission,
-                                             deletion=note) is not None
+        # Acknowledging grants nothing: the email gives the earliest lawful date and what the
+        # council's policy still needs (portal.casework.deletion).
+        emailed = queue_case_acknowledgement(
+            tenant=tenant, submission=submission, deletion=note,
+            panel=panel_for(submission, tenant, today=today)) is not None
     # One row, on the submission and (if it has one) its case: each timeline shows it once.
     record_activity("acknowledged", case=_case_of(submission), submission=submission,
                     reference=submission.reference, emailed=emailed,

@@ -16,7 +16,8 @@ from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 CASE_STATUSES = ("open", "closed")
 ACTIVITY_KINDS = ("submission", "acknowledged", "allocated", "case_opened", "joined", "note",
                   "enquiry", "stage", "outcome", "reopened", "email", "notice", "details",
-                  "letter", "task", "panel", "message", "professional")
+                  "letter", "task", "panel", "message", "professional",
+                  "deletion")
 AUDIT_ACTIONS = ("view", "change", "export", "search")
 
 
@@ -81,6 +82,14 @@ class Case(TenantOwned, Timestamped, Base):
     missing_since: Mapped[date | None] = mapped_column(Date)
     #: When the retention job removed the child's details (portal.casework.retention).
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: "Lost, posted to S2S": a status of the open case (portal.casework.lost), the day it was
+    #: recorded; only an outcome that locates the child closes the case.
+    lost_on: Mapped[date | None] = mapped_column(Date)
+    #: The next re-check of a lost child (the council's interval after the last check).
+    recheck_due_on: Mapped[date | None] = mapped_column(Date)
+    #: A closing outcome recorded but waiting for another council's acknowledgement of the
+    #: notice sent to it ("located in another council"); the case closes when it comes.
+    pending_outcome_key: Mapped[str | None] = mapped_column(String(64))
 
 
 CASE_ACTION_KINDS = ("section_437_notice", "sao_issued", "sao_revoked", "returned_to_school")
@@ -167,6 +176,27 @@ class Enquiry(TenantOwned, Timestamped, Base):
     #: True when this enquiry found the child (or where they are).
     located: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+
+class DeletionRecord(TenantOwned, Base):
+    """One condition of the council's deletion rule recorded by an officer on a school's
+    deletion notice (portal.casework.deletion): the joint enquiries completed, the named
+    officer's advice, one party's agreement, the CTF seen on S2S. Who and when; never undone,
+    only added to (a withdrawal is a new row with ``withdrawn``)."""
+
+    __tablename__ = "deletion_records"
+    __table_args__ = (Index("ix_deletion_records_tenant_submission", "tenant_id", "submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"),
+                                               nullable=False)
+    condition: Mapped[str] = mapped_column(String(40), nullable=False)
+    #: For an agreement: which of the council's named parties agreed.
+    party: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                  default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class NameKey(TenantOwned, Base):

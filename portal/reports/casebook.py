@@ -107,7 +107,7 @@ CASE_COLUMNS = (Case.id, Case.status, Case.opened_at, Case.closed_at, Case.outco
                 Case.reason_code, Case.whereabouts_known, Case.stage_key, Case.team_key,
                 Case.officer_id, Case.urgent, Case.next_due_on, Case.child_first_name,
                 Case.child_last_name, Case.child_dob, Case.upn, Case.postcode, Case.child_sex,
-                Case.previous_school_type)
+                Case.previous_school_type, Case.lost_on, Case.recheck_due_on)
 
 
 @dataclass(slots=True)
@@ -131,6 +131,8 @@ class CaseRow:
     postcode: str | None
     child_sex: str | None = None
     previous_school_type: str | None = None
+    lost_on: date | None = None  # "lost, posted to S2S" (a status of the open case)
+    recheck_due_on: date | None = None
 
     @property
     def child_name(self) -> str:

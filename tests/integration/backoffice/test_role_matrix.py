@@ -42,6 +42,7 @@ MATRIX: dict[str, set[str]] = {
     "POST /submissions/<int:submission_id>/allocate": {"manager"},
     "POST /submissions/<int:submission_id>/take": CASEWORK,
     "POST /submissions/<int:submission_id>/case": CASEWORK,
+    "POST /submissions/<int:submission_id>/deletion-condition": CASEWORK,
     "GET /cases/<int:case_id>": CASEWORK,
     "POST /cases/<int:case_id>/notes": CASEWORK,
     "POST /cases/<int:case_id>/enquiries": CASEWORK,
