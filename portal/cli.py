@@ -33,6 +33,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(platform_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(names_cli)
 
 
 # --- councils ------------------------------------------------------------------------------
@@ -58,6 +59,16 @@ def tenants_validate(directory: str | None) -> None:
         sys.exit(1)
     for tenant in loaded.values():
         click.echo(f"ok  {tenant.slug:<20} {tenant.name.get('en')} (LA {tenant.dfe_code})")
+
+
+@tenants_cli.command("deletion-readme",
+                     help="Rewrite README.md's section on what a school must do before it may delete.")
+def tenants_deletion_readme() -> None:
+    from portal.casework.deletion_readme import rewrite
+    from portal.tenancy import tenants
+
+    changed = rewrite(ROOT / "README.md", tenants())
+    click.echo("README.md updated" if changed else "README.md already up to date")
 
 
 @tenants_cli.command("sync", help="Create or update the database row of every council.")
@@ -179,6 +190,24 @@ def staff_invite(slug: str, email: str, display_name: str, role: str) -> None:
         db.session.commit()
     click.echo(f"Added {email} to {slug} as {role}. The set-up link is on its way by email "
                "(the outbox worker sends it).")
+
+
+# --- children's names ----------------------------------------------------------------------
+
+@click.group("names", cls=AppGroup, help="The keys of children's names that the name search looks up.")
+def names_cli() -> None:
+    pass
+
+
+@names_cli.command("rekey", help="Store again every submission's name keys as the code computes "
+                                 "them now (after a change to portal/casework/names.py).")
+def names_rekey() -> None:
+    from portal.casework.names import rekey_names
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        keyed = rekey_names(connection)
+    click.echo(f"{keyed} submission(s) keyed again")
 
 
 # --- drafts ----------------------------------------------------------------------------------

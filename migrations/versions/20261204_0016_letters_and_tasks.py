@@ -1,14 +1,14 @@
 """letters to a family from a case, with their reply deadline, and a case's tasks
 
 Revision ID: 0016
-Revises: 0022
+Revises: 0012
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0022"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -111,7 +111,7 @@ class ReopenForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
-    """The DfE's reason (a coded list kept as data: portal/data/dfe_cme_reasons.csv) and
+    """The DfE's reason (coded lists kept as data: portal/data/dfe_return/) and
     whether the council knows where the child is, for the termly return."""
     reason_code = SelectField(_l("Main reason the child is missing education (optional)"),
                               validate_choice=False)
@@ -122,14 +122,16 @@ class DetailsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from portal.i18n import current_language
-        from portal.reports.reasons import cme_reasons
+        from portal.reports.reasons import cme_reasons, ehe_reasons
 
         language = current_language()
         self.reason_code.choices = [("", _("Not recorded yet"))] + [
-            (reason.code, f"{reason.code}: {reason.label(language)}") for reason in cme_reasons()]
+            (reason.code, reason.label(language)) for reason in cme_reasons()] + [
+            (reason.code, _("Home education: %(reason)s", reason=reason.label(language)))
+            for reason in ehe_reasons()]
 
     def validate_reason_code(self, field) -> None:
-        field.data = (field.data or "").strip().upper()
+        field.data = (field.data or "").strip().lower()
         if field.data and field.data not in {code for code, _label in field.choices}:
             raise ValidationError(_("Select a reason from the list"))
 
@@ -179,6 +181,7 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         other_deadlines=other_deadlines, today=today, names=names,
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",
+        outcome_names={o.key: service.label(o.label) for o in tenant.workflow.outcomes},
         team=service.team_name(tenant, case.team_key),
         by_school=case.officer_id is not None and any(
             s.allocated_by_school and s.officer_id == case.officer_id for s in submissions),
@@ -284,7 +287,11 @@ def case_outcome(case_id: int):
         return render_case(case, failed=("outcome", form))
     try:
         closed = service.close_case(case, form.outcome.data)
-    except service.CaseRefused:
+    except service.CaseRefused as refused:
+        if refused.reason == "lost_needs_located":
+            return _refused(case, "outcome", form, form.outcome, _(
+                "This child is lost (on the lost pupils database, S2S): only an outcome that "
+                "says where the child is can close the case"))
         return _refused(case, "outcome", form, form.outcome, _("Select an outcome"))
     db.session.commit()
     return _done(case, "closed" if closed else "outcome")

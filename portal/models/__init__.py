@@ -1,6 +1,7 @@
 """SQLAlchemy models, a module per aggregate. Import them all here so Alembic sees them."""
 from portal.models.auth import StaffSession
-from portal.models.casework import Activity, AuditEvent, Case, Enquiry, NameKey
+from portal.models.casework import (Activity, AuditEvent, Case, CaseAction, DeletionRecord,
+                                    DfeReturnRecord, Enquiry, NameKey)
 from portal.models.identity import StaffIdentity
 from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, OutgoingNotice
@@ -16,7 +17,7 @@ from portal.models.tenant import TenantRow
 
 __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLES", "OutboxMessage",
            "FormDraft", "ReferenceCounter", "Submission", "StaffSession",
-           "Case", "Activity", "Enquiry", "NameKey", "AuditEvent", "StaffIdentity",
+           "Case", "CaseAction", "DfeReturnRecord", "Activity", "Enquiry", "DeletionRecord", "NameKey", "AuditEvent", "StaffIdentity",
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
            "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
            "SchoolOfficerChange", "Letter", "CaseTask", "SchoolReturn",

@@ -206,7 +206,8 @@ def queue_urgent_alert(*, tenant: Tenant, reference: str) -> OutboxMessage:
                 language=language, subject=subject, body=body, reference=reference)
 
 
-def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None) -> OutboxMessage | None:
+def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None,
+                               panel=None) -> OutboxMessage | None:
     """To the sender, when an officer acknowledges their form: its reference and, for a
     deletion notice, the first day the school may delete (a date, never the pupil's name).
     In the language the sender used. An unusable address is skipped (None)."""
@@ -226,7 +227,9 @@ def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None) -> 
         return wording.case_acknowledgement(
             tenant, reference=submission.reference, form_title=form_title, language=language,
             deletion_from=format_date(deletion.earliest, format="full") if deletion else None,
-            deletion_gated=bool(deletion and deletion.gated))
+            deletion_gated=bool(deletion and deletion.gated), panel=panel,
+            panel_earliest=format_date(panel.earliest, format="full")
+            if panel is not None and panel.earliest else None)
 
     subject, body = _compose("case_acknowledgement", language, words)
     return _add(tenant=tenant, to=to, kind="case_acknowledgement", language=language,

@@ -94,7 +94,8 @@ def urgent_alert(tenant: Tenant, *, council: str, reference: str, link: str) -> 
 
 
 def case_acknowledgement(tenant: Tenant, *, reference: str, form_title: str, language: str,
-                         deletion_from: str | None, deletion_gated: bool) -> dict:
+                         deletion_from: str | None, deletion_gated: bool, panel=None,
+                         panel_earliest: str | None = None) -> dict:
     """To the sender, when an officer has acknowledged what they sent. For a deletion notice,
     the first day the school may delete the pupil's name (the date only, never the name)."""
     council = tenant.display_name(language)
@@ -113,10 +114,30 @@ def case_acknowledgement(tenant: Tenant, *, reference: str, form_title: str, lan
                     "portal. To keep the child safe, it does not include any of their details."),
         **_contact_lines(tenant, language),
     }
-    if deletion_from and deletion_gated:
-        words["deletion"] = _("Now that we have acknowledged your notice, the school may delete "
-                              "the pupil's name from its admission register on or after "
-                              "%(date)s, if the pupil has not returned.", date=deletion_from)
+    words["deletion_missing"] = []
+    if panel is not None:
+        # Acknowledging the notice grants nothing: the earliest lawful date, and what the
+        # council's policy still needs before the name may be deleted (in the school's language).
+        missing = panel.missing
+        if panel_earliest and not missing:
+            words["deletion"] = _("The school may delete the pupil's name from its admission "
+                                  "register on or after %(date)s: the council's policy asks for "
+                                  "nothing more.", date=panel_earliest)
+        elif panel_earliest:
+            words["deletion"] = _("The earliest lawful date to delete the pupil's name is "
+                                  "%(date)s. Acknowledging your notice is not permission to "
+                                  "delete it: before you may, the council's policy needs:",
+                                  date=panel_earliest)
+        else:
+            words["deletion"] = _("Acknowledging your notice is not permission to delete the "
+                                  "pupil's name. The council will tell you the earliest lawful "
+                                  "date. Before you may delete it, the council's policy needs:")
+        words["deletion_missing"] = [
+            c.text + (" " + c.school_says if c.school_says else "") for c in missing]
+    elif deletion_from and deletion_gated:
+        words["deletion"] = _("The school may delete the pupil's name from its admission "
+                              "register on or after %(date)s only when the council's conditions "
+                              "are met.", date=deletion_from)
     elif deletion_from:
         words["deletion"] = _("Under the rules, the school may delete the pupil's name from its "
                               "admission register on or after %(date)s.", date=deletion_from)

@@ -694,10 +694,106 @@ class CmeDefinition(Model):
         return tuple(keys)
 
 
+#: What must have happened before a school may delete a pupil's name (portal.casework.deletion).
+#: ``informed_in_advance`` and ``cme_referral_acknowledged`` are read from the facts (the
+#: notice filed before the deletion date; the case's CME referral acknowledged by the CME team);
+#: the others are recorded by an officer of a role the council names in ``recorders``.
+DeletionCondition = Literal["informed_in_advance", "joint_enquiries", "cme_referral_acknowledged",
+                            "officer_advice", "agreement", "ctf_s2s"]
+DELETION_CONDITIONS: tuple[str, ...] = get_args(DeletionCondition)
+RECORDED_CONDITIONS: tuple[str, ...] = ("joint_enquiries", "officer_advice", "agreement", "ctf_s2s")
+StaffRole = Literal["officer", "manager", "council_admin"]
+
+
+class DeletionParty(Model):
+    """One of the named roles whose agreement a deletion needs (Liverpool: the CME Pupil
+    Tracking Officer and the Education Welfare Service), and the portal roles that record it."""
+
+    key: Key
+    label: LocalText
+    roles: list[StaffRole] = Field(min_length=1)
+
+
+class DeletionRule(Model):
+    """For some grounds of the council's nation's regulations (by provision, e.g. "9(1)(i)"):
+    what must have happened before the school may delete. No conditions: inform only."""
+
+    grounds: list[Text] = Field(min_length=1)
+    conditions: list[DeletionCondition] = []
+    source: Text
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions_once(cls, value: list[str]) -> list[str]:
+        return _unique(value, "condition")
+
+
 class DeletionPolicy(Model):
     requires_cme_acknowledgement: bool
     continuous_absence_school_days: int | None = Field(default=None, gt=0)
     note: LocalText
+    #: Who records each recorded condition: condition -> portal roles.
+    recorders: dict[DeletionCondition, list[StaffRole]] = {}
+    #: The named officer whose advice ``officer_advice`` records (RCT: the school's AWO).
+    advice_from: LocalText | None = None
+    parties: list[DeletionParty] = []
+    rules: list[DeletionRule] = []
+
+    def rule_for(self, code: str) -> DeletionRule | None:
+        return next((rule for rule in self.rules if code in rule.grounds), None)
+
+    def party(self, key: str) -> DeletionParty | None:
+        return next((party for party in self.parties if party.key == key), None)
+
+    def roles_for(self, condition: str, party: str | None = None) -> tuple[str, ...]:
+        if condition == "agreement":
+            found = self.party(party) if party else None
+            return tuple(found.roles) if found else ()
+        return tuple(self.recorders.get(condition, ()))
+
+    def check(self, nation: str) -> list[tuple[Loc, str, Any]]:
+        """Grounds that exist in the nation's regulations in force; every recorded condition
+        a role can record. Key paths are under ``deletion``."""
+        from portal.rules.deletion_grounds import RULESETS
+
+        problems: list[tuple[Loc, str, Any]] = []
+        current = next(r for r in RULESETS if r.jurisdiction == nation and r.superseded_on is None)
+        codes = {ground.code for ground in current.grounds}
+        seen: dict[str, int] = {}
+        for index, rule in enumerate(self.rules):
+            for position, code in enumerate(rule.grounds):
+                if code not in codes:
+                    problems.append(((("deletion", "rules", index, "grounds", position)),
+                                     f"{_quote(code)} is not a ground of {current.title.en} "
+                                     f"(this council is in {nation.title()}: grounds "
+                                     f"{current.grounds[0].code} to {current.grounds[-1].code})", code))
+                elif code in seen:
+                    problems.append(((("deletion", "rules", index, "grounds", position)),
+                                     f"{_quote(code)} already has a rule: deletion.rules[{seen[code]}]", code))
+                else:
+                    seen[code] = index
+            for position, condition in enumerate(rule.conditions):
+                if condition not in RECORDED_CONDITIONS:
+                    continue
+                if condition == "agreement":
+                    if not self.parties:
+                        problems.append(((("deletion", "rules", index, "conditions", position)),
+                                         '"agreement" needs the parties who agree: add [[deletion.parties]] '
+                                         "with the roles that record each one", condition))
+                elif not self.recorders.get(condition):
+                    problems.append(((("deletion", "rules", index, "conditions", position)),
+                                     f"no role can record {_quote(condition)}: name the roles in "
+                                     f"[deletion.recorders] ({condition} = [\"officer\"])", condition))
+                if condition == "officer_advice" and self.advice_from is None:
+                    problems.append((("deletion", "advice_from"),
+                                     '"officer_advice" needs advice_from: whose advice it is', None))
+        keys: dict[str, int] = {}
+        for index, party in enumerate(self.parties):
+            if party.key in keys:
+                problems.append((("deletion", "parties", index, "key"),
+                                 f"party {_quote(party.key)} is already used by deletion.parties[{keys[party.key]}]", party.key))
+            keys.setdefault(party.key, index)
+        return problems
 
 
 class Retention(Model):
@@ -780,6 +876,46 @@ class Outcome(Model):
     closes_case: bool
     #: which of the product's common outcomes this counts as in reports (the DfE return)
     dfe_outcome: CommonOutcome | None = None
+    #: For "lost, posted to S2S" (a status of the open case, never a closing outcome): months
+    #: between re-checks of a lost child (portal.casework.lost).
+    recheck_months: int | None = Field(default=None, gt=0)
+    #: For an outcome that closes the case only once another council has acknowledged the
+    #: notice sent to it ("located in another council").
+    until_acknowledged: bool = False
+
+
+CaseActionKind = Literal["section_437_notice", "sao_issued", "sao_revoked", "returned_to_school"]
+StaffRole = Literal["officer", "manager"]
+
+
+def _every_action(roles: list[str]) -> dict[str, list[str]]:
+    return {kind: list(roles) for kind in get_args(CaseActionKind)}
+
+
+class DfeReturnSettings(Model):
+    """The DfE termly return (English councils)."""
+
+    #: A figure that moved by more than this share since the last finalised return is a
+    #: query the officer answers with a note before finalising (as COLLECT's queries are).
+    movement_warning_share: float = Field(default=0.25, gt=0, le=10)
+    #: Who may record each statutory action on a case that the return counts.
+    action_roles: dict[CaseActionKind, list[StaffRole]] = Field(
+        default_factory=lambda: _every_action(["officer", "manager"]))
+
+
+class EheSettings(Model):
+    """Elective home education: the children not in school register and consent."""
+
+    #: The day ss.436B-436G of the Education Act 1996 (inserted by the Children's Wellbeing and
+    #: Schools Act 2026, s.38) come into force for this council; until then the register is a
+    #: voluntary list. None: not commenced.
+    register_commencement: date | None = None
+    #: The day s.434A (consent to withdraw a child subject to s.47 enquiries or a child
+    #: protection plan, CWSA 2026 s.37) comes into force. None: not commenced. The special
+    #: school rule (England 2024 regulations, reg 9(1)(f)) is in force regardless.
+    consent_s434a_commencement: date | None = None
+    #: How long the council has to decide a consent request, in calendar days.
+    consent_decision_days: int = Field(default=15, gt=0, le=90)
 
 
 class Workflow(Model):
@@ -805,7 +941,22 @@ class Workflow(Model):
                 )
             )
         for index, outcome in enumerate(self.outcomes):
-            if outcome.key in COMMON_OUTCOMES:
+            lost = outcome.key == "lost_s2s" or outcome.dfe_outcome == "lost_s2s"
+            if lost:
+                if outcome.closes_case:
+                    problems.append(((("outcomes", index, "closes_case")),
+                                     f'"{outcome.key}" (lost, posted to S2S) is a status of an open case: '
+                                     "it must not close the case (only an outcome that locates the child does)", True))
+                if outcome.recheck_months is None:
+                    problems.append(((("outcomes", index, "recheck_months")),
+                                     f'"{outcome.key}" (lost, posted to S2S) needs recheck_months: how often a lost child is re-checked', None))
+            elif outcome.recheck_months is not None:
+                problems.append(((("outcomes", index, "recheck_months")),
+                                 "only the lost (S2S) outcome is re-checked", outcome.recheck_months))
+            if outcome.until_acknowledged and not outcome.closes_case:
+                problems.append(((("outcomes", index, "until_acknowledged")),
+                                 "only an outcome that closes the case can wait for an acknowledgement", True))
+            if outcome.key in COMMON_OUTCOMES and not lost:
                 if not outcome.closes_case:
                     problems.append(((("outcomes", index, "closes_case")), f'the common outcome "{outcome.key}" must close the case', False))
                 if outcome.dfe_outcome not in (None, outcome.key):
@@ -1033,6 +1184,8 @@ class Tenant(Model):
     checklist: list[ChecklistItem] = Field(min_length=1)
     letters: list[LetterTemplate] = []
     workflow: Workflow
+    dfe_return: DfeReturnSettings = Field(default_factory=DfeReturnSettings)
+    ehe: EheSettings = Field(default_factory=EheSettings)
     calendar: Calendar
     sso: Sso | None = None
 
@@ -1129,6 +1282,7 @@ class Tenant(Model):
             if follow is not None and follow.stage and follow.stage not in stage_keys:
                 problems.append((("letters", index, "on_no_reply", "stage"), f"{_quote(follow.stage)} is not the key of any stage in [workflow]", follow.stage))
         _duplicates(problems, self.returns, "returns", "return", attr="form")
+        problems.extend(self.deletion.check(self.nation))
         checklist_keys = {item.key for item in self.checklist}
         if self.cme_definition is not None:
             for position, key in enumerate(self.cme_definition.checks):
