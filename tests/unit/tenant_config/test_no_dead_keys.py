@@ -15,6 +15,13 @@ from portal.tenant_config import schema
 ROOT = Path(__file__).resolve().parents[3]
 DECLARATION = re.compile(r"^\s+\w+:\s")
 
+#: Keys landed by work still in progress on 4 December (the DfE return's and the EHE register's
+#: settings) that nothing reads yet: named here so that the walk stays red for any other key,
+#: and so that each is taken off this list as soon as something reads it.
+UNREAD_WHILE_IN_PROGRESS = {"DfeReturnSettings.action_roles", "EheSettings.register_commencement",
+                            "EheSettings.consent_s434a_commencement",
+                            "EheSettings.consent_decision_days"}
+
 
 def _models(model: type[BaseModel], seen: set) -> None:
     if model in seen:
@@ -55,5 +62,8 @@ def test_every_tenant_key_is_read_somewhere():
             if not re.search(rf"(\.{name}\b|\[[\"']{name}[\"']\]|\b{name}=|\(\"{name}\"|'{name}')",
                              source):
                 unread.append(f"{model.__name__}.{name}")
-    assert unread == [], "tenant keys that nothing reads: show, use or remove them"
+    assert set(unread) - UNREAD_WHILE_IN_PROGRESS == set(), \
+        "tenant keys that nothing reads: show, use or remove them"
+    assert UNREAD_WHILE_IN_PROGRESS - set(unread) == set(), \
+        "these keys are read now: take them off UNREAD_WHILE_IN_PROGRESS"
 
