@@ -181,6 +181,8 @@ def _url(slug: str, path: str, ids: dict) -> str:
     # asks for account 0, which is no one's (404).
     ids = {"user_id": 0, **ids}
     ids.setdefault("laestab", "0000000")
+    for name in ("change_id", "letter_id", "task_id"):  # callers without them ask for no one's
+        ids.setdefault(name, 0)
     for name, value in ids.items():
         path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     assert "<" not in path, path
