@@ -111,6 +111,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     WTFormsHelpers(app)
     init_i18n(app)
     init_security_headers(app, production=settings.is_production)
+    from portal.static_assets import init_static_assets
+
+    init_static_assets(app)
 
 
 def _init_routing(app: Flask) -> None:
