@@ -56,6 +56,8 @@ class Settings:
     env: str = "development"
     secret_key: str = ""
     database_url: str = f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    # A read replica of the database for the reports (portal/replica.py); none: the primary.
+    database_replica_url: str | None = None
     tenants_dir: Path = ROOT / "tenants"
     smtp_url: str | None = None
     demo_accounts: bool = True
@@ -91,10 +93,14 @@ class Settings:
             env=portal_env,
             secret_key=secret,
             database_url=env.get("DATABASE_URL") or cls.database_url,
+            database_replica_url=env.get("DATABASE_REPLICA_URL") or None,
             tenants_dir=Path(env.get("TENANTS_DIR") or cls.tenants_dir),
             smtp_url=env.get("SMTP_URL") or None,
             demo_accounts=_bool(env.get("DEMO_ACCOUNTS"), default=not production),
-            rate_limit_storage=env.get("RATELIMIT_STORAGE_URI") or cls.rate_limit_storage,
+            # RATELIMIT_STORAGE_URL (redis://...): one store shared by every app server;
+            # RATELIMIT_STORAGE_URI is the older name.
+            rate_limit_storage=(env.get("RATELIMIT_STORAGE_URL") or env.get("RATELIMIT_STORAGE_URI")
+                                or cls.rate_limit_storage),
             public_search_limit=env.get("PUBLIC_SEARCH_LIMIT") or cls.public_search_limit,
             public_form_limit=env.get("PUBLIC_FORM_LIMIT") or cls.public_form_limit,
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), default=production),
@@ -150,6 +156,8 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_BINDS": ({"replica": self.database_replica_url}
+                                 if self.database_replica_url else {}),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.session_cookie_secure,

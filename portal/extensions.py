@@ -9,8 +9,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from portal.models.base import Base
+from portal.replica import RoutingSession
 
-db = SQLAlchemy(model_class=Base)
+# RoutingSession: reports read from the read replica when one is configured (portal/replica.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -29,6 +29,7 @@ from wtforms.validators import ValidationError
 from forms import validators as v
 from forms.registry import GovDateField
 from portal.access import staff_required
+from portal.replica import reads_from_replica
 from portal.backoffice import backoffice_bp
 from portal.casework import audit
 from portal.extensions import db
@@ -137,6 +138,7 @@ def _figures(form: PeriodForm):
 
 @backoffice_bp.get("/reports")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def reports():
     form, valid = _period_form()
     if not valid:
@@ -196,18 +198,21 @@ def _period_csv(report: str):
 
 @backoffice_bp.get("/reports/figures.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_figures_csv():
     return _period_csv("figures")
 
 
 @backoffice_bp.get("/reports/established.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_established_csv():
     return _period_csv("established")
 
 
 @backoffice_bp.get("/reports/overdue.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_overdue_csv():
     return _period_csv("overdue")
 
@@ -228,6 +233,7 @@ def report_cases_csv():
 
 @backoffice_bp.get("/reports/board.pdf")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def report_board_pdf():
     form, valid = _period_form()
     if not valid:
@@ -254,6 +260,7 @@ def _census_form() -> tuple[CensusForm, bool]:
 
 @backoffice_bp.get("/reports/dfe-return")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def dfe_return():
     template = "backoffice/reports/dfe_return.html"
     if current_tenant.nation != "england":
@@ -272,6 +279,7 @@ def dfe_return():
 
 @backoffice_bp.get("/reports/dfe-return.csv")
 @staff_required(*REPORT_ROLES)
+@reads_from_replica
 def dfe_return_csv():
     if current_tenant.nation != "england":
         abort(404)
@@ -316,10 +324,12 @@ def _add_register_routes(slug: str) -> None:
     name = slug.replace("-", "_")
 
     @staff_required(*REPORT_ROLES)
+    @reads_from_replica
     def page():
         return _register_page(slug)
 
     @staff_required(*REPORT_ROLES)
+    @reads_from_replica
     def download():
         return _register_csv(slug)
 

@@ -209,6 +209,7 @@ def reopen(case: Case, reason_text: str, *, tenant: Tenant | None = None) -> Non
     case.outcome_key = None
     case.closed_at = None
     case.closed_by_id = None
+    case.missing_since = today()  # a new spell out of education starts now
     record_activity("reopened", case=case, reason=reason, outcome=previous)
     audit.record("change", "case.reopen", "case", case.id)
     refresh_next_due(case, today(), tenant=tenant)

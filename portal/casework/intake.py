@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from portal.casework import audit
 from portal.casework.activity import record_activity
+from portal.casework.cme_definition import note_missing_since
 from portal.extensions import db
 from portal.models.casework import Case
 from portal.models.staff import StaffUser
@@ -219,6 +220,7 @@ def open_case(submission: Submission) -> Case:
                 child_last_name=submission.child_last_name, child_dob=submission.child_dob,
                 upn=submission.upn, postcode=submission.postcode, urgent=submission.urgent,
                 team_key=submission.team_key, officer_id=submission.officer_id)
+    note_missing_since(case, submission.answers, today=local_day(case.opened_at), fresh=True)
     db.session.add(case)
     db.session.flush()
     submission.case_id = case.id
@@ -243,7 +245,10 @@ def join_case(submission: Submission, case: Case) -> None:
         case.outcome_key = None
         case.closed_at = None
         case.closed_by_id = None
+        note_missing_since(case, submission.answers, today=_today(), fresh=True)
         record_activity("reopened", case=case, reference=submission.reference)
+    else:
+        note_missing_since(case, submission.answers, today=_today())
     record_activity("joined", case=case, submission=submission, reference=submission.reference)
     audit.record("change", "case.join", "case", case.id)
     audit.record("change", "submission.case", "submission", submission.id)

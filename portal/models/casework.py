@@ -59,6 +59,9 @@ class Case(TenantOwned, Timestamped, Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     #: The earliest deadline not yet met (kept up to date by portal.casework), for sorting.
     next_due_on: Mapped[date | None] = mapped_column(Date)
+    #: The child's first day out of education as the case's forms give it (None: the day the
+    #: case was opened), for the council's definition of CME (portal.casework.cme_definition).
+    missing_since: Mapped[date | None] = mapped_column(Date)
 
 
 class Activity(TenantOwned, Base):

@@ -1,9 +1,7 @@
-"""The portal's own pages: find your council, health check, accessibility."""
+"""The portal's own pages: find your council, liveness and readiness, accessibility."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from portal.access import public
 from portal.extensions import db, htmx, limiter
@@ -45,12 +43,21 @@ def home():
 @limiter.exempt
 @public
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return Response("database unavailable", status=503, mimetype="text/plain")
+    """Liveness: the process answers (portal/health.py)."""
     return Response("ok", mimetype="text/plain")
+
+
+@portal_bp.get("/readyz")
+@limiter.exempt
+@public
+def readyz():
+    """Readiness: the database, its schema, the rate-limit store and any replica answer."""
+    from portal.health import readiness
+
+    checks = readiness()
+    body = "\n".join(f"{name} {'ok' if good else 'failing'}" for name, good in checks.items())
+    return Response(body + "\n", status=200 if all(checks.values()) else 503,
+                    mimetype="text/plain")
 
 
 @portal_bp.get("/accessibility")

@@ -18,7 +18,10 @@ missing in it, less those found in it, are the children missing at its end.
 
 Who counts as missing education
 -------------------------------
-An episode counts as a child missing education unless it ended with an outcome that counts as
+Where the council has its own definition (``[cme_definition]``: days missing, checks, a home
+visit; portal.casework.cme_definition) an episode counts only from the day the definition is
+met (``Episode.cme_from``); before that the child is "at risk of missing education", and an
+episode that ended before it was met never counted. Otherwise an episode counts as a child missing education unless it ended with an outcome that counts as
 "not missing education" (``not_cme``), or it is the first episode of a case opened from a
 parent's notice of home education (``ehe-notification``): that child is home educated, not
 missing. A case reopened after such a notice does count (the DfE's reason "Unsuitable elective
@@ -42,6 +45,7 @@ from sqlalchemy import or_, select
 from portal.extensions import db
 from portal.models.casework import Activity, Case
 from portal.models.submission import Submission
+from portal.casework import cme_definition
 from portal.reports import reasons
 from portal.tenant_config.schema import COMMON_OUTCOMES, Tenant
 
@@ -148,9 +152,33 @@ class Episode:
     dfe_outcome: str | None
     previous_dfe_outcome: str | None  # the outcome of the episode before it
     counts_as_cme: bool = True
+    #: When the episode starts to count as CME under the council's definition (its start
+    #: when the council has none; None: not met yet, or never while it was open).
+    cme_from: datetime | None = None
 
     def open_at(self, moment: datetime) -> bool:
         return self.start < moment and (self.end is None or self.end >= moment)
+
+    # -- as a child missing education (the council's definition applied) --------------------
+
+    def cme_at(self, moment: datetime) -> bool:
+        """Counted as a child missing education at ``moment``."""
+        return (self.counts_as_cme and self.cme_from is not None and self.cme_from < moment
+                and (self.end is None or self.end >= moment))
+
+    def at_risk_at(self, moment: datetime) -> bool:
+        """Open at ``moment`` but not (yet) counted: at risk of missing education."""
+        return self.counts_as_cme and self.open_at(moment) and not self.cme_at(moment)
+
+    def cme_during(self, first: datetime, last: datetime) -> bool:
+        return (self.counts_as_cme and self.cme_from is not None and self.cme_from < last
+                and (self.end is None or self.end > first))
+
+    def cme_started_in(self, first: datetime, last: datetime) -> bool:
+        return self.counts_as_cme and self.cme_from is not None and first <= self.cme_from < last
+
+    def cme_ended_in(self, first: datetime, last: datetime) -> bool:
+        return self.counts_as_cme and self.cme_from is not None and self.ended_in(first, last)
 
     def open_during(self, first: datetime, last: datetime) -> bool:
         """Open at some time in [first, last)."""
@@ -195,7 +223,7 @@ def answer_keys() -> tuple[str, ...]:
 
 
 #: Answers that give the day a child stopped being in education (ISO dates).
-MISSING_SINCE_ANSWERS = ("first_day_of_absence", "last_attendance")
+MISSING_SINCE_ANSWERS = cme_definition.MISSING_SINCE_ANSWERS
 
 
 @dataclass
@@ -282,7 +310,26 @@ class Casebook:
         for case in cases.values():
             book._add_episodes(case, sorted(timelines.get(case.id, []),
                                             key=lambda item: (item[0], item[1])))
+        book._apply_definition()
         return book
+
+    def _apply_definition(self) -> None:
+        """Set each episode's ``cme_from`` from the council's definition of CME."""
+        if self.tenant.cme_definition is None:
+            for episode in self.episodes:
+                episode.cme_from = episode.start
+            return
+        checks = cme_definition.check_days_by_case(self.tenant, self.cases)
+        school = self.tenant.calendar.school_calendar()
+        for episode in self.episodes:
+            met = cme_definition.cme_met_on(self.tenant, self.missing_since(episode),
+                                            checks.get(episode.case.id, {}), school)
+            start = None if met is None else max(episode.start, start_of_day(met))
+            if start is not None and episode.end is not None and start > episode.end:
+                start = None
+            episode.cme_from = start
+            if start is None and episode.end is not None:
+                episode.counts_as_cme = False  # closed before it ever met the definition
 
     def _add_episodes(self, case: CaseRow, timeline: list[tuple[datetime, int, str, dict]]) -> None:
         spans: list[tuple[datetime, datetime | None, str | None]] = []
@@ -319,14 +366,18 @@ class Casebook:
 
     def cme_open_at(self, moment: datetime) -> list[Episode]:
         """The children missing education at ``moment``: one episode per case."""
-        return [e for e in self.episodes if e.counts_as_cme and e.open_at(moment)]
+        return [e for e in self.episodes if e.cme_at(moment)]
+
+    def at_risk_at(self, moment: datetime) -> list[Episode]:
+        """Open at ``moment`` but not yet meeting the council's definition of CME."""
+        return [e for e in self.episodes if e.at_risk_at(moment)]
 
     def cme_open_during(self, first: datetime, last: datetime) -> list[Episode]:
         """The children missing education at any time in [first, last), one per case (the
         latest episode)."""
         found: dict[int, Episode] = {}
         for episode in self.episodes:
-            if episode.counts_as_cme and episode.open_during(first, last):
+            if episode.cme_during(first, last):
                 found[episode.case.id] = episode
         return list(found.values())
 

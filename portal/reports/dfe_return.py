@@ -61,7 +61,7 @@ def dfe_return(tenant: Tenant, census: date, *, language: str = "en",
     result.cme_at_census = len(at_census)
     result.cme_in_year = len(book.cme_open_during(first, moment))
     result.cme_started_in_year = len({e.case.id for e in book.episodes
-                                      if e.counts_as_cme and e.started_in(first, moment)})
+                                      if e.cme_started_in(first, moment)})
     bands: Counter[str] = Counter()
     codes: Counter[str] = Counter()
     for episode in at_census:

@@ -149,6 +149,7 @@ class PeriodFigures:
     cme_at_end: int = 0
     reasons: list[Count] = field(default_factory=list)
     durations: list[Count] = field(default_factory=list)
+    at_risk_at_end: int = 0  # open, not yet meeting the council's definition of CME
     whereabouts_unknown: int = 0
     whereabouts_not_recorded: int = 0  # of the unknown, those never recorded
     established_total: int = 0
@@ -224,11 +225,12 @@ def period_figures(tenant: Tenant, first: date, last: date, *, today: date,
 def _missing(figures: PeriodFigures, book: Casebook, start: datetime, end: datetime,
              last: date, language: str) -> None:
     cme = [e for e in book.episodes if e.counts_as_cme]
-    at_end = [e for e in cme if e.open_at(end)]
-    figures.cme_at_start = sum(1 for e in cme if e.open_at(start))
-    figures.cme_went_missing = sum(1 for e in cme if e.started_in(start, end))
-    figures.cme_stopped = sum(1 for e in cme if e.ended_in(start, end))
+    at_end = [e for e in cme if e.cme_at(end)]
+    figures.cme_at_start = sum(1 for e in cme if e.cme_at(start))
+    figures.cme_went_missing = sum(1 for e in cme if e.cme_started_in(start, end))
+    figures.cme_stopped = sum(1 for e in cme if e.cme_ended_in(start, end))
     figures.cme_at_end = len(at_end)
+    figures.at_risk_at_end = sum(1 for e in cme if e.at_risk_at(end))
     codes: Counter[str] = Counter()
     bands: Counter[str] = Counter()
     for episode in at_end:

@@ -24,6 +24,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.casework import cme_definition
 from portal.extensions import db
 from portal.models.casework import Activity, Case, Enquiry
 from portal.models.submission import Submission
@@ -102,6 +103,7 @@ COPP_COLUMNS = [
     Column("opened", _l("Open since")), Column("stage", _l("Stage")),
     Column("team", _l("Team")), Column("officer", _l("Officer")),
     Column("whereabouts", _l("Whereabouts known")),
+    Column("cme", _l("Missing education")),
     Column("last_action", _l("Last action")),
     Column("last_action_on", _l("Last action on"), page=False),
     Column("next_step", _l("Next step")),
@@ -183,6 +185,9 @@ def children_out_of_provision(tenant: Tenant, today: date, language: str) -> Reg
         moment = (aware(at), act_id)
         if case_id not in last or moment > last[case_id][0]:
             last[case_id] = (moment, kind)
+    counted = set(db.session.scalars(
+        select(Case.id).where(cme_definition.counts_as_cme_clause(tenant, today))))
+    cme_words = {True: str(_l("Yes")), False: str(_l("At risk: the council's definition is not met yet"))}
     names = _staff_names(case.officer_id for case in cases)
     yes_no = {True: str(_l("Yes")), False: str(_l("No")), None: str(_l("Not recorded"))}
     not_set, not_allocated = str(_l("Not set")), str(_l("Not allocated"))
@@ -209,6 +214,7 @@ def children_out_of_provision(tenant: Tenant, today: date, language: str) -> Reg
             "team": teams.get(case.team_key, case.team_key) or not_allocated,
             "officer": names.get(case.officer_id) or not_allocated,
             "whereabouts": yes_no[case.whereabouts_known],
+            "cme": cme_words[case.id in counted],
             "last_action": titles.get(action[1], action[1]) if action else "",
             "last_action_on": london_day(action[0][0]) if action else None,
             "next_step": step[0].get(language) if step else no_deadline,

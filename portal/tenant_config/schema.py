@@ -602,6 +602,34 @@ class Threshold(Model):
     owner: Literal["council", "school", "family"] = "council"
 
 
+class CmeDefinition(Model):
+    """The council's own definition of when a child counts as missing education in its figures,
+    registers and the DfE return (portal.casework.cme_definition). Until it is met an open case
+    is "at risk of missing education". ``missing_for`` days of ``unit`` counted from the first
+    day out of education; ``checks`` and ``home_visit`` are keys of the council's checklist that
+    must each be recorded as an enquiry on the case."""
+
+    missing_for: int = Field(gt=0)
+    unit: Literal["school_days", "working_days", "calendar_days"]
+    checks: list[Key] = []
+    home_visit: Key | None = None
+    summary: LocalText
+    source: Text
+
+    @field_validator("checks")
+    @classmethod
+    def _checks_once(cls, value: list[str]) -> list[str]:
+        return _unique(value, "check")
+
+    @property
+    def required_checks(self) -> tuple[str, ...]:
+        """Every checklist key that must be recorded, the home visit last."""
+        keys = list(self.checks)
+        if self.home_visit and self.home_visit not in keys:
+            keys.append(self.home_visit)
+        return tuple(keys)
+
+
 class DeletionPolicy(Model):
     requires_cme_acknowledgement: bool
     continuous_absence_school_days: int | None = Field(default=None, gt=0)
@@ -872,6 +900,7 @@ class Tenant(Model):
     routing: list[RoutingRule] = []
     schools: list[School] = []
     thresholds: list[Threshold] = []
+    cme_definition: CmeDefinition | None = None
     deletion: DeletionPolicy
     checklist: list[ChecklistItem] = Field(min_length=1)
     workflow: Workflow
@@ -948,6 +977,16 @@ class Tenant(Model):
 
         _duplicates(problems, self.thresholds, "thresholds", "threshold")
         _duplicates(problems, self.checklist, "checklist", "checklist item")
+        checklist_keys = {item.key for item in self.checklist}
+        if self.cme_definition is not None:
+            for position, key in enumerate(self.cme_definition.checks):
+                if key not in checklist_keys:
+                    problems.append((("cme_definition", "checks", position),
+                                     f"{_quote(key)} is not the key of any item in [[checklist]]", key))
+            visit = self.cme_definition.home_visit
+            if visit is not None and visit not in checklist_keys:
+                problems.append((("cme_definition", "home_visit"),
+                                 f"{_quote(visit)} is not the key of any item in [[checklist]]", visit))
 
         if "cy" in self.languages:
             for loc, text in _walk_local_texts(self):

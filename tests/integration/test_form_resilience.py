@@ -83,7 +83,7 @@ def test_with_the_database_down_the_sender_keeps_the_answers_and_gets_a_503(tmp_
             assert "Nothing has been sent to the council" in body
             assert 'value="Ffion"' in body and 'value="Ŵatkins"' in body
             assert 'value="2016"' in body
-            assert client.get("/healthz").status_code == 503
+            assert client.get("/readyz").status_code == 503
         finally:
             _restart_database(holder)
         with app.app_context():

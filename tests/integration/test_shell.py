@@ -48,15 +48,21 @@ def test_the_assets_are_served_from_assets(client):
     assert client.get("/assets/vendor/govuk-frontend.min.js").status_code == 200
 
 
-def test_healthz_says_ok_when_the_database_answers(client):
+def test_healthz_says_ok_when_the_process_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
 
 
-def test_healthz_says_503_when_the_database_does_not(app_with, checked_client):
+def test_healthz_is_liveness_only_and_readyz_says_503_when_the_database_is_down(
+        app_with, checked_client):
+    # Liveness checks nothing outside the process: a database outage must not make an
+    # orchestrator restart every app server; readiness takes the server out of the pool.
     down = app_with(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
-    response = checked_client(down.test_client()).get("/healthz")
-    assert response.status_code == 503
+    client = checked_client(down.test_client())
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert "database failing" in ready.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("url", ["/nowhere/", "/nowhere/contacts", "/stockport/nothing-here",

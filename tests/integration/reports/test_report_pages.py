@@ -383,12 +383,21 @@ def test_the_council_administrator_and_other_councils_get_404(reports_app):
         assert manager.get(url).status_code == 200, url
 
 
+COPP_CME = 9  # the "Missing education" column of the children out of provision CSV
+
+
 def test_another_councils_report_shows_only_its_own_cases(reports_app, ids):
     client = signed_in(reports_app, "southwark")
     rows = _csv(client.get("/southwark/staff/reports/registers/children-out-of-provision.csv"))
     assert [row[0] for row in rows[1:]] == [str(ids["c19"])]
     soup = _soup(client.get("/southwark/staff/reports", query_string=FEBRUARY))
-    assert _table(soup, "cme-figures")["Missing education at the end of the period"] == "1"
+    # Southwark's definition (checks and a home visit) is not met by c19 yet: at risk
+    figures = _table(soup, "cme-figures")
+    assert figures["Missing education at the end of the period"] == "0"
+    assert figures["At risk of missing education at the end of the period (the definition not met yet)"] == "1"
+    assert "Early Help home visit" in soup.select_one("#cme-definition").get_text()
+    assert rows[0][COPP_CME] == "Missing education"
+    assert rows[1][COPP_CME].startswith("At risk")
 
 
 def test_views_and_downloads_are_audited_without_personal_data(reports_app):
