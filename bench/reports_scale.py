@@ -62,7 +62,8 @@ LAST = ("Smith", "Jones", "Taylor", "Brown", "Khan", "Patel", "Nowak", "Evans", 
 
 CASE_COLUMNS = ("id", "tenant_id", "created_at", "status", "opened_at", "child_first_name",
                 "child_last_name", "child_dob", "urgent", "team_key", "officer_id", "stage_key",
-                "reason_code", "whereabouts_known", "outcome_key", "closed_at", "next_due_on")
+                "reason_code", "whereabouts_known", "outcome_key", "closed_at", "next_due_on",
+                "child_sex", "missing_since", "opened_from_form")
 SUBMISSION_COLUMNS = ("id", "tenant_id", "created_at", "reference", "submission_token",
                       "form_slug", "received_at", "urgent", "language", "child_first_name",
                       "child_last_name", "child_dob", "answers", "team_key", "routing_reason",
@@ -124,8 +125,10 @@ def _lines(councils: dict[str, dict], cases: int, now: datetime, seed: int):
     case_lines, submission_lines, activity_lines = [], [], []
     activity_id = 0
     row_id = 0
-    reasons = [f"CME{n:02d}" for n in range(1, 21)]
-    ehe_reasons = [f"EHE{n:02d}" for n in range(1, 20)]
+    from portal.reports import reasons as lists
+
+    reasons = [r.code for r in lists.cme_reasons()]
+    ehe_reasons = [r.code for r in lists.ehe_reasons()]
     six_years = 6 * 365 * 86400
     for slug, count in counts.items():
         council = councils[slug]
@@ -170,7 +173,8 @@ def _lines(councils: dict[str, dict], cases: int, now: datetime, seed: int):
                 str(row_id), str(council["tenant_id"]), _stamp(opened), status, _stamp(opened),
                 first, last, dob.isoformat(), "t" if rng.random() < 0.02 else "f",
                 council["team"], str(officer), rng.choice(council["stages"]), code, known,
-                outcome, closed, next_due)))
+                outcome, closed, next_due, rng.choice(("female", "male", "female", "male", "\\N")),
+                answers.get("last_attendance", opened.date().isoformat()), form)))
             year = received.year
             numbers[year] = numbers.get(year, 0) + 1
             acknowledged = received + timedelta(hours=rng.randint(1, 96))
@@ -272,9 +276,14 @@ def measure(url: str, runs: int) -> None:
             first = today - timedelta(days=91)
             sizes: dict[str, int] = {}
 
+            from portal.reports.reasons import census_dates
+
+            census = max(day for day in census_dates() if day <= today)
+
             def the_return():
-                result = dfe_return(tenant, today)
-                sizes["return"] = result.cme_at_census
+                result = dfe_return(tenant, census)
+                sizes["return"] = result.value("cme_census")
+                sizes["ehe"] = result.value("ehe_census")
 
             def the_pdf():
                 figures = period_figures(tenant, first, today, today=today)
@@ -282,8 +291,9 @@ def measure(url: str, runs: int) -> None:
                                 generated=now, language="en")
                 sizes["pdf"] = len(pdf)
 
-            print(f"  (a) DfE termly return at {today}:          {timed(runs, the_return)}")
-            print(f"      children missing education at the census date: {sizes['return']:,}")
+            print(f"  (a) DfE termly return at {census} (set-based): {timed(runs, the_return)}")
+            print(f"      children missing education at the census date: {sizes['return']:,}; "
+                  f"home educated: {sizes['ehe']:,}")
             print(f"  (b) board PDF, {first} to {today}: {timed(runs, the_pdf)}")
             print(f"      PDF size: {sizes['pdf'] / 1024:.0f} KiB")
         db.session.remove()

@@ -26,6 +26,9 @@ def choices_for(question: Question, tenant: Tenant, locale: str, today: date
         ruleset = ruleset_for(tenant.nation, today)
         return [(g.key, f"{g.label.get(locale)} ({g.citation.get(locale)})")
                 for g in ruleset.grounds]
+    if question.options_from == "no_show_steps":
+        steps = tenant.no_show.steps if tenant.no_show else []
+        return [(step.key, step.label.get(locale)) for step in steps]
     if question.options_from in ("school_checklist", "checklist_all"):
         return [(item.key, item.label.get(locale)) for item in tenant.checklist
                 if question.options_from == "checklist_all" or item.kind == "school"]
@@ -48,6 +51,10 @@ def make_field(question: Question, *, tenant: Tenant, locale: str, today: date,
     checks += extra
     if question.past:
         checks.append(v.NotInFuture(today))
+    if question.min_value is not None:
+        checks.append(v.AtLeast(question.min_value, question.min_value_error.get(locale)))
+    if question.pattern is not None:
+        checks.append(v.Matches(question.pattern, question.pattern_error.get(locale)))
     if question.not_before:
         earlier = answers.get(question.not_before)
         checks.append(v.NotBefore(question.not_before,

@@ -22,7 +22,7 @@ OPTION_TYPES = {"radios", "checkboxes", "select"}
 # What a question may fill on the stored submission, so the back-office can filter and match.
 Column = Literal["child_first_name", "child_last_name", "child_dob", "upn", "postcode",
                  "school_laestab", "sender_email", "sender_name"]
-OptionsFrom = Literal["deletion_grounds", "school_checklist", "checklist_all"]
+OptionsFrom = Literal["deletion_grounds", "school_checklist", "checklist_all", "no_show_steps"]
 
 
 class Model(BaseModel):
@@ -83,6 +83,12 @@ class Question(Model):
     when: Condition | None = None
     column: Column | None = None
     max_length: int | None = Field(default=None, gt=0, le=10_000)
+    # numbers: the smallest accepted (a return of 10 or more days' absence), with its sentence
+    min_value: int | None = Field(default=None, ge=0)
+    min_value_error: LocalText | None = None
+    # text: the shape it must have (a regular expression), with its sentence
+    pattern: str | None = Field(default=None, max_length=200)
+    pattern_error: LocalText | None = None
     # dates
     past: bool = False
     not_before: Key | None = None
@@ -112,6 +118,12 @@ class Question(Model):
                              "is too early")
         if self.column == "child_dob" and self.type != "date":
             raise ValueError("the child_dob column needs a date question")
+        if (self.min_value is None) != (self.min_value_error is None) or (
+                self.min_value is not None and self.type != "number"):
+            raise ValueError("min_value is for number questions and needs min_value_error")
+        if (self.pattern is None) != (self.pattern_error is None):
+            raise ValueError("pattern needs pattern_error: the sentence shown when it does not "
+                             "match")
         if self.urgent_if is not None and self.type not in ("yes_no", "radios"):
             raise ValueError("urgent_if is for yes_no and radios questions")
         return self
@@ -158,6 +170,16 @@ class FormDefinition(Model):
     # Flags every submission of this form carries for routing (e.g. the EHE notification: ehe).
     routing_flags: list[Flag] = []
     pages: list[Page] = Field(min_length=1)
+    # A statutory return (portal/returns/): this page is asked once for the whole return (the
+    # school); every other page is one pupil's row, so many pupils can be sent at once.
+    bulk_school_page: Key | None = None
+    # A return that a Common Transfer File can fill (its pupils' questions are in a CTF).
+    ctf: bool = False
+    # Pupil questions a CTF cannot answer (e.g. the legal ground for deletion): asked once on
+    # the upload page for every pupil of the file (a CTF is one destination for all its pupils).
+    ctf_asks: list[Key] = []
+    # Rows the law exempts from the return (portal/rules/returns.py), shown, never filed.
+    exemption: Literal["junior_class_first_day", "senior_class_final_term"] | None = None
 
     @field_validator("slug")
     @classmethod
@@ -169,7 +191,26 @@ class FormDefinition(Model):
     @model_validator(mode="after")
     def _check(self) -> "FormDefinition":
         check_pages(self.pages)
+        if self.bulk_school_page is not None:
+            if self.bulk_school_page not in {page.key for page in self.pages}:
+                raise ValueError(f"bulk_school_page {self.bulk_school_page!r} is not a page")
+            if any(page.repeat or page.when for page in self.pages):
+                raise ValueError("a return's pages have no conditions and no add-another")
+        unknown = set(self.ctf_asks) - {q.key for q in self.row_questions()}
+        if unknown or (self.ctf_asks and not self.ctf):
+            raise ValueError(f"ctf_asks must be pupil questions of a CTF return: {sorted(unknown)}")
+        if (self.ctf or self.exemption) and self.bulk_school_page is None:
+            raise ValueError("ctf and exemption are for returns (bulk_school_page)")
         return self
+
+    def row_questions(self) -> list[Question]:
+        """A return's questions asked once per pupil (every page but the school's)."""
+        return [q for page in self.pages if page.key != self.bulk_school_page
+                for q in page.questions if q.when is None]
+
+    def school_questions(self) -> list[Question]:
+        page = next((p for p in self.pages if p.key == self.bulk_school_page), None)
+        return list(page.questions) if page else []
 
     def all_questions(self) -> dict[str, tuple[Page, Question]]:
         return {q.key: (page, q) for page in self.pages for q in page.questions}

@@ -159,3 +159,31 @@ class NotBefore:
         earlier = other.data if other is not None else self.earlier
         if isinstance(field.data, date) and isinstance(earlier, date) and field.data < earlier:
             raise ValidationError(self.sentence)
+
+
+class AtLeast:
+    """A whole number no smaller than the question's minimum (check_number runs first)."""
+
+    def __init__(self, minimum: int, sentence: str):
+        self.minimum = minimum
+        self.sentence = sentence
+
+    def __call__(self, form, field) -> None:
+        data = (field.data or "").strip() if isinstance(field.data, str) else field.data
+        if isinstance(data, str) and data.isdigit() and int(data) < self.minimum:
+            raise ValidationError(self.sentence)
+
+
+class Matches:
+    """Text of a set shape (the question's pattern), e.g. a DfE number or XXXXXXX."""
+
+    def __init__(self, pattern: str, sentence: str):
+        self.pattern = re.compile(pattern)
+        self.sentence = sentence
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and field.data.strip() and not self.pattern.fullmatch(
+                field.data.strip().upper()):
+            raise ValidationError(self.sentence)
+        if isinstance(field.data, str):
+            field.data = field.data.strip().upper() if field.data.strip() else field.data

@@ -166,6 +166,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notice_link_bp)
     app.register_blueprint(platform_bp)
     install_notices(app)
+    from portal.casework.letters import register as register_letters
+
+    register_letters()  # a letter's reply and a case's open tasks as deadlines
     if not app.config["PORTAL_SETTINGS"].is_production:
         # Development only: the captured outgoing emails at /_dev/mail.
         from portal.outbox.dev import dev_mail_bp

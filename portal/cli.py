@@ -24,6 +24,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(drafts_cli)
+    app.cli.add_command(casework_cli)
+    app.cli.add_command(retention_cli)
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(outbox_cli)
@@ -31,6 +33,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(platform_cli)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(names_cli)
 
 
 # --- councils ------------------------------------------------------------------------------
@@ -56,6 +59,16 @@ def tenants_validate(directory: str | None) -> None:
         sys.exit(1)
     for tenant in loaded.values():
         click.echo(f"ok  {tenant.slug:<20} {tenant.name.get('en')} (LA {tenant.dfe_code})")
+
+
+@tenants_cli.command("deletion-readme",
+                     help="Rewrite README.md's section on what a school must do before it may delete.")
+def tenants_deletion_readme() -> None:
+    from portal.casework.deletion_readme import rewrite
+    from portal.tenancy import tenants
+
+    changed = rewrite(ROOT / "README.md", tenants())
+    click.echo("README.md updated" if changed else "README.md already up to date")
 
 
 @tenants_cli.command("sync", help="Create or update the database row of every council.")
@@ -179,6 +192,24 @@ def staff_invite(slug: str, email: str, display_name: str, role: str) -> None:
                "(the outbox worker sends it).")
 
 
+# --- children's names ----------------------------------------------------------------------
+
+@click.group("names", cls=AppGroup, help="The keys of children's names that the name search looks up.")
+def names_cli() -> None:
+    pass
+
+
+@names_cli.command("rekey", help="Store again every submission's name keys as the code computes "
+                                 "them now (after a change to portal/casework/names.py).")
+def names_rekey() -> None:
+    from portal.casework.names import rekey_names
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        keyed = rekey_names(connection)
+    click.echo(f"{keyed} submission(s) keyed again")
+
+
 # --- drafts ----------------------------------------------------------------------------------
 
 @click.group("drafts", cls=AppGroup, help="Answers in progress on the public forms.")
@@ -196,6 +227,55 @@ def drafts_purge() -> None:
         removed = delete_expired()
         db.session.commit()
     click.echo(f"{removed} expired draft(s) deleted")
+
+
+@click.group("casework", cls=AppGroup, help="The back-office's scheduled work.")
+def casework_cli() -> None:
+    pass
+
+
+@casework_cli.command("advance", help="Move cases on whose letter's reply deadline passed "
+                      "with no reply (run it daily, early in the morning).")
+def casework_advance() -> None:
+    from flask import current_app
+
+    from portal.casework.intake import local_day
+    from portal.casework.letters import advance
+    from portal.extensions import db
+    from portal.tenancy import tenant_id_for, tenant_scope, tenants
+
+    today = local_day(current_app.config["CLOCK"]())
+    total = 0
+    for slug, tenant in sorted(tenants().items()):
+        tenant_id = tenant_id_for(slug)
+        if tenant_id is None or not tenant.letters:
+            continue
+        with tenant_scope(tenant_id):
+            moved = advance(tenant, today)
+            db.session.commit()
+        total += moved
+        if moved:
+            click.echo(f"{slug}: {moved} case(s) moved on")
+    click.echo(f"{total} case(s) moved on")
+# --- retention -----------------------------------------------------------------------------
+
+@click.group("retention", cls=AppGroup, help="Records kept past each council's retention "
+                                              "period.")
+def retention_cli() -> None:
+    pass
+
+
+@retention_cli.command("run", help="Anonymise every council's records past its retention "
+                                   "period (run it daily). Logs counts, never a person.")
+def retention_run() -> None:
+    from flask import current_app
+
+    from portal.casework.retention import run_retention
+    from portal.tenancy import tenants
+
+    for result in run_retention(tenants(), current_app.config["CLOCK"]()):
+        click.echo(f"{result.slug}: {result.cases} case(s), {result.submissions} submission(s) "
+                   f"anonymised (before {result.cutoff.isoformat()})")
 
 
 # --- translations --------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class Settings:
     smtp_url: str | None = None
     demo_accounts: bool = True
     rate_limit_storage: str = "memory://"
+    rate_limit_key_prefix: str = ""
     public_search_limit: str = "120 per minute"
     public_form_limit: str = "300 per hour"
     session_cookie_secure: bool = False
@@ -101,6 +102,7 @@ class Settings:
             # RATELIMIT_STORAGE_URI is the older name.
             rate_limit_storage=(env.get("RATELIMIT_STORAGE_URL") or env.get("RATELIMIT_STORAGE_URI")
                                 or cls.rate_limit_storage),
+            rate_limit_key_prefix=env.get("RATELIMIT_KEY_PREFIX") or "",
             public_search_limit=env.get("PUBLIC_SEARCH_LIMIT") or cls.public_search_limit,
             public_form_limit=env.get("PUBLIC_FORM_LIMIT") or cls.public_form_limit,
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), default=production),
@@ -164,6 +166,7 @@ class Settings:
             "SESSION_COOKIE_NAME": "portal_session",
             "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
             "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
+            "RATELIMIT_KEY_PREFIX": self.rate_limit_key_prefix,
             "RATELIMIT_HEADERS_ENABLED": True,
             "BABEL_DEFAULT_LOCALE": "en",
             # Times are shown on the councils' clock (format_datetime), stored in UTC.
@@ -171,4 +174,7 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "portal" / "translations"),
             "SEND_FILE_MAX_AGE_DEFAULT": 3600,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+            # A school's return file (CSV or CTF) may be larger: 1,500 pupils' CTF is ~3 MB.
+            # Anything bigger gets the friendly 413 page (portal/errors.py).
+            "RETURN_UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
         }

@@ -16,6 +16,12 @@ def register_error_pages(app: Flask) -> None:
     def method_not_allowed(_error):
         return render_template("errors/404.html"), 405
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        _council_from_path()
+        _drain_request_body()
+        return render_template("errors/413.html"), 413
+
     @app.errorhandler(429)
     def too_many_requests(_error):
         return render_template("errors/429.html"), 429
@@ -34,6 +40,28 @@ def register_error_pages(app: Flask) -> None:
             return error
         app.logger.exception("Unhandled error on %s", _safe_endpoint())
         return render_template("errors/500.html"), 500
+
+
+DRAIN_LIMIT = 64 * 1024 * 1024
+
+
+def _drain_request_body() -> None:
+    """Read (and drop) what is left of a too-large upload, up to 64 MB, so the browser gets the
+    413 page rather than a reset connection; beyond that the server closes the connection."""
+    from flask import request
+
+    stream = request.environ.get("wsgi.input")
+    length = request.content_length or 0
+    if stream is None or length > DRAIN_LIMIT:
+        return
+    try:
+        while length > 0:
+            chunk = stream.read(min(length, 1024 * 1024))
+            if not chunk:
+                break
+            length -= len(chunk)
+    except (OSError, ValueError):
+        pass
 
 
 def _safe_endpoint() -> str:

@@ -24,6 +24,12 @@ def govuk_option(pair, selected) -> dict:
 
 
 
+@backoffice_bp.app_template_filter("radio_item")
+def radio_item(pair, checked) -> dict:
+    """A (value, text) choice as a GOV.UK radio item, checked when it is `checked`."""
+    return {"value": pair[0], "text": pair[1], "checked": str(pair[0]) == str(checked or "")}
+
+
 @backoffice_bp.get("/")
 @staff_required()
 def home():
@@ -36,7 +42,10 @@ def home():
 
 KIND_NAMES = {"acknowledgement": _l("Acknowledgement to the sender"),
               "team_notification": _l("Notice to a team"),
-              "urgent_alert": _l("Urgent alert to the duty address")}
+              "urgent_alert": _l("Urgent alert to the duty address"),
+              "officer_allocation": _l("New work to a school's named officer"),
+              "referrer_outcome": _l("The outcome to the sender"),
+              "secure_message": _l("Secure message to a social worker or lead professional")}
 
 
 @backoffice_bp.get("/emails")
@@ -69,4 +78,5 @@ def retry_email(message_id: int):
 
 
 # The back-office's pages, a module each; importing them registers their routes.
-from portal.backoffice import audit, cases, inbox, notices, reports, users  # noqa: E402,F401
+from portal.backoffice import (audit, cases, inbox, letters, notices,  # noqa: E402,F401
+                                reports, school_officers, users)

@@ -22,6 +22,7 @@ from portal.access import staff_required
 from portal.backoffice import backoffice_bp
 from portal.casework import audit
 from portal.casework import cases as service
+from portal.casework import letters as letter_service
 from portal.extensions import db
 from portal.models.casework import Case
 from portal.tenancy import current_tenant
@@ -110,7 +111,7 @@ class ReopenForm(FlaskForm):
 
 
 class DetailsForm(FlaskForm):
-    """The DfE's reason (a coded list kept as data: portal/data/dfe_cme_reasons.csv) and
+    """The DfE's reason (coded lists kept as data: portal/data/dfe_return/) and
     whether the council knows where the child is, for the termly return."""
     reason_code = SelectField(_l("Main reason the child is missing education (optional)"),
                               validate_choice=False)
@@ -121,14 +122,16 @@ class DetailsForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from portal.i18n import current_language
-        from portal.reports.reasons import cme_reasons
+        from portal.reports.reasons import cme_reasons, ehe_reasons
 
         language = current_language()
         self.reason_code.choices = [("", _("Not recorded yet"))] + [
-            (reason.code, f"{reason.code}: {reason.label(language)}") for reason in cme_reasons()]
+            (reason.code, reason.label(language)) for reason in cme_reasons()] + [
+            (reason.code, _("Home education: %(reason)s", reason=reason.label(language)))
+            for reason in ehe_reasons()]
 
     def validate_reason_code(self, field) -> None:
-        field.data = (field.data or "").strip().upper()
+        field.data = (field.data or "").strip().lower()
         if field.data and field.data not in {code for code, _label in field.choices}:
             raise ValidationError(_("Select a reason from the list"))
 
@@ -178,12 +181,19 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         other_deadlines=other_deadlines, today=today, names=names,
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",
+        outcome_names={o.key: service.label(o.label) for o in tenant.workflow.outcomes},
         team=service.team_name(tenant, case.team_key),
+        by_school=case.officer_id is not None and any(
+            s.allocated_by_school and s.officer_id == case.officer_id for s in submissions),
         opened=service.in_london(case.opened_at), closed=service.in_london(case.closed_at),
         form_name=service.form_name, in_london=service.in_london,
         checklist_label=lambda key: service.checklist_label(tenant, key),
         done=DONE.get(request.args.get("done", "")),
-        can_see_audit=current_user.role in AUDIT_ROLES, max_text=service.TEXT_LIMIT), status
+        can_see_audit=current_user.role in AUDIT_ROLES, max_text=service.TEXT_LIMIT,
+        letters=letter_service.views(case, tenant), tasks=letter_service.tasks_of(case),
+        sent_how_names=letter_service.SENT_HOW_NAMES,
+        team_label=lambda key: service.team_name(tenant, key),
+        preferred_language=letter_service.preferred_language(case, tenant)), status
 
 
 @backoffice_bp.get("/cases/<int:case_id>", endpoint="case")
@@ -277,7 +287,11 @@ def case_outcome(case_id: int):
         return render_case(case, failed=("outcome", form))
     try:
         closed = service.close_case(case, form.outcome.data)
-    except service.CaseRefused:
+    except service.CaseRefused as refused:
+        if refused.reason == "lost_needs_located":
+            return _refused(case, "outcome", form, form.outcome, _(
+                "This child is lost (on the lost pupils database, S2S): only an outcome that "
+                "says where the child is can close the case"))
         return _refused(case, "outcome", form, form.outcome, _("Select an outcome"))
     db.session.commit()
     return _done(case, "closed" if closed else "outcome")

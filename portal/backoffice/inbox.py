@@ -172,8 +172,11 @@ def _render_submission(submission, *, allocate_form=None, case_form=None, status
     definition = current_app.extensions["portal.forms"].get(
         (current_tenant.slug, submission.form_slug))
     sections = summary(definition, submission.answers, current_tenant) if definition else []
+    from portal.casework.deletion import panel_for
+
     return render_template(
         "backoffice/submission.html", submission=submission, definition=definition,
+        panel=panel_for(submission, current_tenant, today=_today()),
         allocate_form=allocate_form or AllocateForm(formdata=None).fill(submission),
         case_form=case_form or _case_form(submission, suggestions), suggestions=suggestions,
         case=get_case(submission.case_id) if submission.case_id else None,
@@ -262,6 +265,33 @@ def case_for_submission(submission_id: int):
         return _render_submission(item, status=409, refusal=REFUSALS[refused.reason])
     db.session.commit()
     return redirect(url_for("backoffice.case", case_id=case.id), code=303)
+
+
+@backoffice_bp.post("/submissions/<int:submission_id>/deletion-condition")
+@staff_required(*CASEWORKERS)
+def record_deletion_condition(submission_id: int):
+    """Record one condition of the council's deletion rule (its own audited action)."""
+    from portal.casework.deletion import RecordRefused, record
+
+    item = _submission_or_404(submission_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        record(item, current_tenant, condition=request.form.get("condition", ""),
+               party=request.form.get("party") or None, user=current_user)
+    except RecordRefused as refused:
+        db.session.rollback()
+        return _render_submission(item, status=409 if refused.reason == "already" else 403,
+                                  refusal=DELETION_REFUSALS[refused.reason])
+    return _done(item, "deletion_recorded")
+
+
+DELETION_REFUSALS = {
+    "not_a_deletion": _l("This form is not a deletion notice."),
+    "not_asked": _l("The council's policy does not ask for that on this ground."),
+    "already": _l("That has been recorded already."),
+    "role": _l("Your role cannot record that: the council names who may."),
+}
 
 
 # --- search --------------------------------------------------------------------------------

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
 from forms import validators as v
@@ -34,7 +37,10 @@ from portal.backoffice import backoffice_bp
 from portal.casework import audit
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.reports import dfe_records, dfe_validation
 from portal.reports import dfe_return as dfe
+from portal.reports import reasons as dfe_reasons
+from portal.reports.dfe_exports import cases_by_ids, dfe_return_pdf_bytes
 from portal.reports import registers as registers_module
 from portal.reports.board import board_pdf, charts_for
 from portal.reports.casebook import LONDON
@@ -94,18 +100,6 @@ class PeriodForm(FlaskForm):
                                         "after the first day"))
             if (field.data - self.start.data).days >= MAX_PERIOD_DAYS:
                 raise ValidationError(_("The period must be 3 years or shorter"))
-
-
-class CensusForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    census = GovDateField(_l("Census date"), validators=[
-        v.Required(_l("Enter the census date"))])
-
-    def validate_census(self, field) -> None:
-        if field.data is not None and field.data > _today():
-            raise ValidationError(_("The census date must be today or in the past"))
 
 
 def _period_form() -> tuple[PeriodForm, bool]:
@@ -251,11 +245,66 @@ def report_board_pdf():
 
 # --- the DfE's termly return ---------------------------------------------------------------
 
+def _census_list() -> str:
+    return ", ".join(format_date(day, format="long") for day in dfe_reasons.census_dates())
+
+
+class CensusForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    census = GovDateField(_l("Census date"), validators=[
+        v.Required(_l("Enter the census date"))])
+
+    def validate_census(self, field) -> None:
+        if field.data is None:
+            return
+        if field.data > _today():
+            raise ValidationError(_("The census date must be today or in the past"))
+        try:
+            dfe_reasons.version_for(field.data)
+        except dfe_reasons.UnknownCensusDate:
+            raise ValidationError(_("The census date must be one of the DfE's census dates: "
+                                    "%(dates)s", dates=_census_list())) from None
+
+
+def _latest_census() -> date | None:
+    past = [day for day in dfe_reasons.census_dates() if day <= _today()]
+    return past[-1] if past else None
+
+
 def _census_form() -> tuple[CensusForm, bool]:
     if any(part in request.args for part in CENSUS_PARTS):
         form = CensusForm(formdata=request.args)
         return form, form.validate()
-    return CensusForm(formdata=None, data={"census": _today()}), True
+    return CensusForm(formdata=None, data={"census": _latest_census()}), True
+
+
+def _census_args(census: date) -> dict[str, int]:
+    return {"census-day": census.day, "census-month": census.month, "census-year": census.year}
+
+
+def _made_return(census: date):
+    """The return at ``census``: as finalised when it was (stored, exact), else made now."""
+    record = dfe_records.finalised(census)
+    if record is not None:
+        result = dfe.new_return(current_tenant, census)
+        result.figures = dict(record.figures)
+        return result, record
+    return dfe.dfe_return(current_tenant, census, language=current_language()), None
+
+
+def _problems(result, record):
+    if record is not None:
+        return []
+    previous = dfe_records.last_before(result.census)
+    return dfe_validation.check(result, previous.figures if previous else None,
+                                share=current_tenant.dfe_return.movement_warning_share)
+
+
+def _not_england(template: str = "backoffice/reports/dfe_return.html"):
+    audit.record_view("report.dfe_return", "report", None)
+    return render_template(template, form=None, england=False, result=None), 200
 
 
 @backoffice_bp.get("/reports/dfe-return")
@@ -264,34 +313,136 @@ def _census_form() -> tuple[CensusForm, bool]:
 def dfe_return():
     template = "backoffice/reports/dfe_return.html"
     if current_tenant.nation != "england":
-        audit.record_view("report.dfe_return", "report", None)
-        return render_template(template, form=None, england=False, result=None)
+        return _not_england()
     form, valid = _census_form()
-    if not valid:
-        return _invalid(template, form, england=True, result=None)
-    result = dfe.dfe_return(current_tenant, form.census.data, language=current_language())
+    if not valid or form.census.data is None:
+        if not valid:
+            return _invalid(template, form, england=True, result=None)
+        return render_template(template, form=form, england=True, result=None)
+    result, record = _made_return(form.census.data)
+    problems = _problems(result, record)
     audit.record_view("report.dfe_return", "report", None)
-    census = form.census.data
-    return render_template(template, form=form, england=True, result=result,
-                           census_args={"census-day": census.day, "census-month": census.month,
-                                        "census-year": census.year})
+    return render_template(template, form=form, england=True, result=result, record=record,
+                           problems=problems, errors=dfe_validation.errors(problems),
+                           queries=dfe_validation.queries(problems),
+                           cells=result.cells(current_language()),
+                           census_args=_census_args(result.census))
+
+
+def _export_or_refusal(kind: str):
+    """The return for a download, or the page saying why there is no file (never a partial
+    one): a council in Wales, a date that is not a census date, or errors in the return."""
+    template = "backoffice/reports/dfe_return.html"
+    if current_tenant.nation != "england":
+        return None, _not_england()
+    form, valid = _census_form()
+    if not valid or form.census.data is None:
+        return None, _invalid(template, form, england=True, result=None)
+    result, record = _made_return(form.census.data)
+    problems = _problems(result, record)
+    if dfe_validation.errors(problems):
+        audit.record_view("report.dfe_return", "report", None)
+        return None, (render_template(
+            template, form=form, england=True, result=result, record=record, problems=problems,
+            errors=dfe_validation.errors(problems), queries=dfe_validation.queries(problems),
+            cells=result.cells(current_language()), census_args=_census_args(result.census),
+            refused=kind), 409)
+    return (result, record), None
 
 
 @backoffice_bp.get("/reports/dfe-return.csv")
 @staff_required(*REPORT_ROLES)
 @reads_from_replica
 def dfe_return_csv():
+    made, refusal = _export_or_refusal("csv")
+    if refusal is not None:
+        return refusal
+    result, _record = made
+    audit.record("export", "report.dfe_return.csv", "report", None)
+    db.session.commit()
+    name = f"{current_tenant.slug}-dfe-return-{result.census}.csv"
+    return csv_response(to_csv(dfe.CSV_HEADER, dfe.return_rows(result)), name)
+
+
+@backoffice_bp.get("/reports/dfe-return.pdf")
+@staff_required(*REPORT_ROLES)
+def dfe_return_pdf():
+    made, refusal = _export_or_refusal("pdf")
+    if refusal is not None:
+        return refusal
+    result, record = made
+    pdf = dfe_return_pdf_bytes(result, record, tenant=current_tenant,
+                               generated=current_app.config["CLOCK"](),
+                               language=current_language())
+    audit.record("export", "report.dfe_return.pdf", "report", None)
+    db.session.commit()
+    name = f"{current_tenant.slug}-dfe-return-{result.census}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@backoffice_bp.get("/reports/dfe-return/children")
+@staff_required(*REPORT_ROLES)
+def dfe_return_children():
+    """The children behind one number of the return: the cell is named by its item, never
+    by a child."""
     if current_tenant.nation != "england":
         abort(404)
     form, valid = _census_form()
-    if not valid:
-        return _invalid("backoffice/reports/dfe_return.html", form, england=True, result=None)
-    result = dfe.dfe_return(current_tenant, form.census.data, language=current_language())
-    audit.record("export", "report.dfe_return.csv", "report", None)
+    cell = request.args.get("cell", "")
+    parts = cell.split("|")
+    known = {f.figure for f in dfe.new_return(current_tenant, form.census.data).cells()} \
+        if valid and form.census.data else set()
+    if not valid or len(parts) != 3 or cell not in known:
+        # no such number in the return: back to the return (its own errors show there)
+        asked = {k: request.args[k] for k in CENSUS_PARTS if k in request.args}
+        return redirect(url_for("backoffice.dfe_return", **asked), 303)
+    result = dfe.new_return(current_tenant, form.census.data)
+    ids = dfe.children_behind(current_tenant, result, *parts)
+    cases = cases_by_ids(ids)
+    label = next(c for c in result.cells(current_language()) if c.figure == cell)
+    audit.record_view("report.dfe_return.children", "report", None)
+    return render_template("backoffice/reports/dfe_return_children.html", cases=cases,
+                           cell=label, result=result, census_args=_census_args(result.census))
+
+
+class FinaliseForm(FlaskForm):
+    census = HiddenField()
+
+
+@backoffice_bp.post("/reports/dfe-return/finalise")
+@staff_required(*REPORT_ROLES)
+def dfe_return_finalise():
+    """Store the return as final: refused while it has errors or a query has no note."""
+    if current_tenant.nation != "england":
+        abort(404)
+    form = FinaliseForm()
+    try:
+        census = date.fromisoformat(form.census.data or "")
+        dfe_reasons.version_for(census)
+    except (ValueError, dfe_reasons.UnknownCensusDate):
+        return redirect(url_for("backoffice.dfe_return"), 303)
+    if not form.validate() or census > _today():
+        return redirect(url_for("backoffice.dfe_return"), 303)
+    template = "backoffice/reports/dfe_return.html"
+    if dfe_records.finalised(census) is not None:
+        return redirect(url_for("backoffice.dfe_return", **_census_args(census)), 303)
+    result = dfe.dfe_return(current_tenant, census, language=current_language())
+    problems = _problems(result, None)
+    notes = {p.code: (request.form.get(f"note-{p.code}") or "").strip()[:2000]
+             for p in dfe_validation.queries(problems)}
+    missing = [code for code, note in notes.items() if not note]
+    if dfe_validation.errors(problems) or missing:
+        shown = CensusForm(formdata=None, data={"census": census})
+        return render_template(template, form=shown, england=True, result=result, record=None,
+                               problems=problems, errors=dfe_validation.errors(problems),
+                               queries=dfe_validation.queries(problems), notes=notes,
+                               missing_notes=missing, cells=result.cells(current_language()),
+                               census_args=_census_args(census)), 400
+    dfe_records.finalise(census, result.version.key, result.figures, notes, current_user.id)
+    audit.record("change", "report.dfe_return.finalise", "report", None)
     db.session.commit()
-    header = [_("Section"), _("Code"), _("Item"), _("Number")]
-    name = f"{current_tenant.slug}-dfe-return-{form.census.data}.csv"
-    return csv_response(to_csv(header, dfe.return_rows(result)), name)
+    return redirect(url_for("backoffice.dfe_return", **_census_args(census)), 303)
 
 
 # --- registers -----------------------------------------------------------------------------

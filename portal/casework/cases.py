@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from portal.casework import audit
+from portal.casework import audit, lost
 from portal.casework.activity import record_activity
 from portal.extensions import db
 from portal.i18n import current_language
@@ -147,6 +147,7 @@ def add_enquiry(case: Case, checklist_key: str | None, made_on: date, result: st
     db.session.flush()
     if located:
         case.whereabouts_known = True
+    lost.rechecked(case, tenant, made_on)
     record_activity("enquiry", case=case, enquiry_id=enquiry.id, checklist_key=checklist_key,
                     made_on=made_on.isoformat(), located=bool(located))
     audit.record("change", "case.enquiry", "case", case.id)
@@ -175,28 +176,70 @@ def outcome_of(tenant: Tenant, key: str | None):
 def close_case(case: Case, outcome_key: str, *, tenant: Tenant | None = None) -> bool:
     """Record one of the council's outcomes. An outcome that closes the case (most do) closes
     it and its submissions; one that does not (e.g. an order issued) is recorded on the open
-    case. Returns whether the case is now closed."""
+    case. "Lost, posted to S2S" is a status of the open case and sets its re-check; a lost
+    child's case closes only with an outcome that locates the child; "located in another
+    council" waits for that council's acknowledgement (portal.casework.lost). Returns whether
+    the case is now closed."""
     tenant = _tenant(tenant)
     _require_open(case)
     outcome = outcome_of(tenant, outcome_key)
     if outcome is None:
         raise CaseRefused("unknown_outcome")
+    if outcome.closes_case and case.lost_on is not None and not lost.locates(tenant, outcome):
+        raise CaseRefused("lost_needs_located")
+    if outcome.closes_case and outcome.until_acknowledged and not lost.other_council_acknowledged(case):
+        case.pending_outcome_key = outcome.key
+        record_activity("outcome", case=case, outcome=outcome.key, closed=False, pending=True)
+        audit.record("change", "case.outcome", "case", case.id)
+        refresh_next_due(case, today(), tenant=tenant)
+        return False
     case.outcome_key = outcome.key
+    if lost.is_lost_outcome(outcome):
+        lost.mark_lost(case, outcome, today())
+        if case.whereabouts_known is not False:
+            case.whereabouts_known = False
+            record_activity("details", case=case, reason_code=case.reason_code,
+                            whereabouts_known=False)
     if outcome.closes_case:
-        case.status = CLOSED
-        case.closed_at = now()
-        case.closed_by_id = _user_id()
-        case.next_due_on = None
-        for submission in submissions_of(case):
-            if submission.status != CLOSED:
-                submission.status = CLOSED
-                submission.due_on = None
-                audit.record("change", "submission.close", "submission", submission.id)
-    record_activity("outcome", case=case, outcome=outcome.key, closed=outcome.closes_case)
+        _close(case, _user_id())
+    record_activity("outcome", case=case, outcome=outcome.key, closed=outcome.closes_case,
+                    **({"lost": True} if lost.is_lost_outcome(outcome) else {}))
     audit.record("change", "case.outcome", "case", case.id)
+    from portal.casework.feedback import tell_senders
+
+    tell_senders(case, submissions_of(case), tenant, outcome.key, now())
     if not outcome.closes_case:
         refresh_next_due(case, today(), tenant=tenant)
     return outcome.closes_case
+
+
+def _close(case: Case, closed_by_id: int | None) -> None:
+    case.status = CLOSED
+    case.closed_at = now()
+    case.closed_by_id = closed_by_id
+    case.next_due_on = None
+    lost.clear(case)
+    for submission in submissions_of(case):
+        if submission.status != CLOSED:
+            submission.status = CLOSED
+            submission.due_on = None
+            audit.record("change", "submission.close", "submission", submission.id)
+
+
+def complete_pending_outcome(case: Case, *, tenant: Tenant) -> bool:
+    """The other council acknowledged the notice: close the case with the outcome waiting for
+    it. No officer of this council acted, so none is named. Returns whether it closed."""
+    if case.status != OPEN or not case.pending_outcome_key:
+        return False
+    outcome = outcome_of(tenant, case.pending_outcome_key)
+    if outcome is None:
+        return False
+    case.outcome_key = outcome.key
+    _close(case, None)
+    db.session.add(Activity(at=now(), actor_id=None, kind="outcome", case_id=case.id,
+                            details={"outcome": outcome.key, "closed": True,
+                                     "acknowledged": True}))
+    return True
 
 
 def reopen(case: Case, reason_text: str, *, tenant: Tenant | None = None) -> None:
@@ -210,6 +253,7 @@ def reopen(case: Case, reason_text: str, *, tenant: Tenant | None = None) -> Non
     case.closed_at = None
     case.closed_by_id = None
     case.missing_since = today()  # a new spell out of education starts now
+    lost.clear(case)
     record_activity("reopened", case=case, reason=reason, outcome=previous)
     audit.record("change", "case.reopen", "case", case.id)
     refresh_next_due(case, today(), tenant=tenant)
@@ -220,8 +264,8 @@ def set_details(case: Case, reason_code: str | None, whereabouts_known: bool | N
     """The DfE reason code and whether the council knows where the child is (None: not
     recorded), for the termly return."""
     _require_open(case)
-    reason_code = (reason_code or "").strip().upper() or None
-    if reason_code is not None and len(reason_code) > 16:
+    reason_code = (reason_code or "").strip().lower() or None
+    if reason_code is not None and len(reason_code) > 64:
         raise CaseRefused("too_long")
     if (reason_code, whereabouts_known) == (case.reason_code, case.whereabouts_known):
         raise CaseRefused("unchanged")
@@ -366,6 +410,12 @@ ACTIVITY_TITLES = {
     "email": _l("Email"),
     "notice": _l("Notice"),
     "details": _l("Case details changed"),
+    "letter": _l("Letter to the family"),
+    "task": _l("Task"),
+    "panel": _l("Panel"),
+    "message": _l("Secure message"),
+    "professional": _l("Social worker or lead professional"),
+    "deletion": _l("Deletion condition recorded"),
 }
 
 EMAIL_TITLES = {
@@ -374,6 +424,9 @@ EMAIL_TITLES = {
     "urgent_alert": _l("Email: urgent alert to the duty address"),
     "case_acknowledgement": _l("Email: the council's acknowledgement to the sender"),
     "notice": _l("Email: notice"),
+    "officer_allocation": _l("Email: new work to the school's named officer"),
+    "referrer_outcome": _l("Email: the outcome to the sender"),
+    "secure_message": _l("Email: secure message to the social worker or lead professional"),
     "other": _l("Email"),
 }
 
@@ -414,6 +467,9 @@ def _activity_detail(activity: Activity, tenant: Tenant, references: dict[int, s
                  form=form_name(d.get("form") or ""))
     if kind == "allocated":
         team = team_name(tenant, d.get("team"))
+        if d.get("by_school") and d.get("officer"):
+            return _("%(reference)s: to the school's named officer, %(officer)s, %(team)s",
+                     reference=reference, officer=d["officer"], team=team)
         if d.get("officer"):
             return _("%(reference)s: to %(officer)s, %(team)s", reference=reference,
                      officer=d["officer"], team=team)

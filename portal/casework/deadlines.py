@@ -232,7 +232,7 @@ def deadlines_for(
     for threshold in tenant.thresholds:
         if threshold.owner not in wanted or threshold.from_event not in events:
             continue
-        if MET_BY.get(threshold.key) in events:
+        if MET_BY.get(threshold.key) in events or any(e in events for e in threshold.met_by):
             continue
         event_day = _as_date(events[threshold.from_event])
         due, approximate = due_date(tenant, threshold, event_day)

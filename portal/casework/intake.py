@@ -8,7 +8,7 @@ whole or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -64,6 +64,19 @@ def _deadline(kind: str, tenant: Tenant, received: date) -> date | None:
         return function(tenant, received)
     except (KeyError, LookupError, ValueError):
         return None
+
+
+def on_filed_many(submissions: list[Submission], tenant: Tenant) -> None:
+    """on_filed for many submissions filed together (a school's return): the same names index,
+    first deadline and timeline row for each, with one flush for all of them."""
+    from portal.casework.names import index_new_submissions_names
+
+    db.session.flush()
+    index_new_submissions_names(submissions)
+    for submission in submissions:
+        submission.due_on = _deadline("acknowledge", tenant, local_day(submission.received_at))
+        record_activity("submission", submission=submission, reference=submission.reference,
+                        form=submission.form_slug)
 
 
 def on_filed(submission: Submission, tenant: Tenant) -> None:
@@ -163,10 +176,14 @@ def acknowledge(submission: Submission, tenant: Tenant) -> DeletionNote | None:
     note = deletion_note(submission, tenant, today)
     emailed = False
     if submission.sender_email:
+        from portal.casework.deletion import panel_for
         from portal.outbox import queue_case_acknowledgement
 
-        emailed = queue_case_acknowledgement(tenant=tenant, submission=submission,
-                                             deletion=note) is not None
+        # Acknowledging grants nothing: the email gives the earliest lawful date and what the
+        # council's policy still needs (portal.casework.deletion).
+        emailed = queue_case_acknowledgement(
+            tenant=tenant, submission=submission, deletion=note,
+            panel=panel_for(submission, tenant, today=today)) is not None
     # One row, on the submission and (if it has one) its case: each timeline shows it once.
     record_activity("acknowledged", case=_case_of(submission), submission=submission,
                     reference=submission.reference, emailed=emailed,
@@ -221,6 +238,8 @@ def open_case(submission: Submission) -> Case:
                 upn=submission.upn, postcode=submission.postcode, urgent=submission.urgent,
                 team_key=submission.team_key, officer_id=submission.officer_id)
     note_missing_since(case, submission.answers, today=local_day(case.opened_at), fresh=True)
+    case.opened_from_form = submission.form_slug
+    note_child_facts(case, submission)
     db.session.add(case)
     db.session.flush()
     submission.case_id = case.id
@@ -238,6 +257,7 @@ def join_case(submission: Submission, case: Case) -> None:
     if submission.case_id is not None:
         raise ActionRefused("already_in_case")
     submission.case_id = case.id
+    note_child_facts(case, submission)
     if submission.urgent:
         case.urgent = True
     if case.status == "closed":
@@ -253,6 +273,15 @@ def join_case(submission: Submission, case: Case) -> None:
     audit.record("change", "case.join", "case", case.id)
     audit.record("change", "submission.case", "submission", submission.id)
     _refresh_case_due(case)
+
+
+def note_child_facts(case: Case, submission: Submission) -> None:
+    """What the DfE's return reads from the forms, kept on the case so the return is a few
+    grouped queries: the child's sex (the first form that gives it). Since when the child has
+    been missing is kept by portal.casework.cme_definition.note_missing_since."""
+    answers = submission.answers or {}
+    if case.child_sex is None and answers.get("sex") in ("female", "male"):
+        case.child_sex = answers["sex"]
 
 
 def _refresh_case_due(case: Case) -> None:

@@ -6,8 +6,15 @@ A case is suggested when it has:
 * the same UPN (the strongest sign: a UPN is one child's);
 * the same date of birth and a similar name (`names.SIMILAR`: "Mohammed" and "Muhammad", not
   "Jane" and "John");
+* the date of birth with its day and month swapped (4/3 typed for 3/4, the American way or
+  a slip) and a similar name: weaker than the same date;
 * the same postcode and a similar name. A brother or sister at the same address has another
   name, so is not suggested; nor is a twin (same date of birth and postcode, another name).
+
+"A similar name" is `names.name_similarity`: spellings, transliterations and nicknames of
+one name, first and last names swapped, a double surname with one part, a surname's man's
+and woman's forms (Kowalski, Kowalska: one family) are similar; a boy's and a girl's form
+of one given name (Jamal, Jamila) never are.
 
 Cases have no name keys: they are found by their own typed columns, through the indexes
 (tenant_id, upn) and (tenant_id, child_dob); the postcode lookup wants one on
@@ -16,6 +23,7 @@ Cases have no name keys: they are found by their own typed columns, through the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -25,15 +33,16 @@ from portal.extensions import db
 from portal.models.casework import Case
 from portal.models.submission import Submission
 
-__all__ = ["REASONS", "Suggestion", "suggest_cases"]
+__all__ = ["REASONS", "Suggestion", "suggest_cases", "swapped_day_and_month"]
 
 REASONS = {
     "upn": _l("Same UPN"),
     "dob": _l("Same date of birth and a similar name"),
+    "dob_swapped": _l("Date of birth with the day and month swapped and a similar name"),
     "postcode": _l("Same postcode and a similar name"),
 }
 # How strongly each reason alone says "the same child" (combined as independent signs).
-_WEIGHT = {"upn": 1.0, "dob": 0.9, "postcode": 0.75}
+_WEIGHT = {"upn": 1.0, "dob": 0.9, "dob_swapped": 0.6, "postcode": 0.75}
 # More cases than this at one date of birth or postcode are not read (a bad import, a hostel).
 _MOST_PER_LOOKUP = 500
 
@@ -48,6 +57,14 @@ class Suggestion:
     reasons: list = field(default_factory=list)
     reason_keys: list[str] = field(default_factory=list)
     name_similarity: float = 0.0
+
+
+def swapped_day_and_month(dob: date | None) -> date | None:
+    """The date with its day and month swapped (2015-04-03 for 2015-03-04), or None when
+    that is no date or the same one."""
+    if dob is None or dob.day == dob.month or dob.day > 12:
+        return None
+    return date(dob.year, dob.day, dob.month)
 
 
 def suggest_cases(submission: Submission, limit: int = 5) -> list[Suggestion]:
@@ -71,6 +88,8 @@ def suggest_cases(submission: Submission, limit: int = 5) -> list[Suggestion]:
                                        .limit(_MOST_PER_LOOKUP)):
             consider(case, "upn", similarity(case))
     for column, reason, value in ((Case.child_dob, "dob", submission.child_dob),
+                                  (Case.child_dob, "dob_swapped",
+                                   swapped_day_and_month(submission.child_dob)),
                                   (Case.postcode, "postcode", submission.postcode)):
         if value is None or value == "":
             continue

@@ -8,14 +8,17 @@ postcode (any case and spacing), or else a child's name.
 `search_submissions` answers each with index lookups only, so it stays fast on a million
 submissions: reference (unique), UPN (tenant, upn), date of birth (tenant, child_dob),
 postcode (tenant, postcode: see the note on `_exact`), and a name through the phonetic keys in
-`name_keys` (tenant, key). For a name, a submission is found when, for EVERY word typed, one
-of its keys is a key of that word, and its name is similar enough (`names.SIMILAR`); it is
+`name_keys` (tenant, key). For a name, a submission is found when, for every word typed (all
+but one of three or more), one of its keys is a key of that word or of its other spellings
+and nicknames (`names.query_keyed`), and its name is similar enough (`names.SIMILAR`); it is
 ranked by `query_similarity`, then newest first. In three steps, each an index lookup:
 
 1. candidate ids from name_keys: for two words or more, the *pair keys* of the two longest
-   words (`names.index_keys`); for one word, its own keys. At most MAX_CANDIDATES, newest
-   first, read per key. (Looking the words up one by one and intersecting, as first
-   sketched, reads every John and every Smith: 1-2 seconds on a million submissions.)
+   words (`names.index_keys`), each word also by its nicknames' keys (Bill: William), one
+   word at a time (`lookup_keys`, at most MOST_LOOKUPS); for one word, its own keys. At most
+   MAX_CANDIDATES, newest first, read per key. (Looking the words up one by one and
+   intersecting, as first sketched, reads every John and every Smith: 1-2 seconds on a
+   million submissions.)
 2. those candidates' names by primary key, checked and ranked in Python;
 3. the page's submissions by primary key.
 
@@ -32,8 +35,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Integer, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from portal.casework.names import (SIMILAR, name_keys, normalise, query_similarity, token_keys,
-                                   word_pair_keys)
+from portal.casework.names import (SIMILAR, keys_pairs, normalise, query_matches,
+                                   query_key_parts, query_similarity, query_word_keys, token_keys)
 from portal.extensions import db
 from portal.models.casework import NameKey
 from portal.models.submission import Submission
@@ -222,13 +225,44 @@ def _exact(condition: ColumnElement[bool], limit: int, offset: int) -> SearchRes
     return SearchResult(list(rows), total)
 
 
+#: A name search sends at most this many index lookups (the pair keys of two words, each
+#: with its other spellings and nicknames: `names.query_word_keys`).
+MOST_LOOKUPS = 24
+
+
 def lookup_keys(words: list[str]) -> list[str]:
     """The keys a name search looks up: the pair keys of the two longest words typed (a few
-    rows), or the keys of the one word typed."""
+    rows), or the keys of the one word typed; each word with its other spellings and
+    nicknames (Bill: William), its own spelling's keys first. For three words or more, also
+    the pairs of the third longest with each of the others, and of two neighbours written
+    as one with the third (Abdul Rahman Nasser: Abdulrahman Nasser). At most MOST_LOOKUPS.
+    """
+    words = list(dict.fromkeys(words))
+    if not words:
+        return []
     if len(words) == 1:
-        return sorted(token_keys(words[0]))
-    first, second = sorted(words, key=len, reverse=True)[:2]
-    return sorted(word_pair_keys(first, second))
+        return list(query_word_keys(words[0]))[:MOST_LOOKUPS]
+    longest = sorted(words, key=len, reverse=True)
+    own_first, nicknames_first = query_key_parts(longest[0])
+    own_second, nicknames_second = query_key_parts(longest[1])
+    # Both words as typed (and their other spellings) first, then one word's nicknames with
+    # the other as typed: never two nicknames at once (a few lookups, not their product).
+    ordered: list[str] = []
+
+    def add(keys) -> None:
+        ordered.extend(sorted(set(keys) - set(ordered)))
+
+    add(keys_pairs(own_first, own_second))
+    add(keys_pairs(nicknames_first, own_second))
+    add(keys_pairs(own_first, nicknames_second))
+    if len(words) >= 3:
+        third = longest[2]
+        extra = [(longest[0], third), (longest[1], third)]
+        first3 = words[:3]
+        extra += [(first3[0] + first3[1], first3[2]), (first3[0], first3[1] + first3[2])]
+        for word_a, word_b in extra:
+            add(keys_pairs(token_keys(word_a[:30]), token_keys(word_b[:30])))
+    return ordered[:MOST_LOOKUPS]
 
 
 def _candidates(keys: list[str]) -> tuple[list[int], bool]:
@@ -252,22 +286,21 @@ def _by_name(tokens: tuple[str, ...], limit: int, offset: int) -> SearchResult:
     ids, capped = _candidates(lookup_keys(words))
     if not ids:
         return SearchResult([], 0, False)
-    # 2. Their names, by primary key, checked and ranked here. The keys looked up already
-    # hold one or two of the words typed; a third word's keys are checked here.
+    # 2. Their names, by primary key, checked (every word typed has a key of the name: the
+    # keys looked up hold one or two of them) and ranked here.
     rows = db.session.execute(
         select(Submission.id, Submission.child_first_name, Submission.child_last_name,
                Submission.received_at)
         .where(_id_in(ids))).all()
-    others = [token_keys(word) for word in words] if len(words) > 2 else []
     scores: dict[tuple[str | None, str | None], float] = {}
     ranked = []
     for row in rows:
         name = (row.child_first_name, row.child_last_name)
         score = scores.get(name)
         if score is None:
-            keys = name_keys(*name) if others else set()
-            keyed = all(word_keys & keys for word_keys in others)
-            score = scores[name] = query_similarity(tokens, *name) if keyed else 0.0
+            # With one or two words the keys looked up were theirs: only a third is checked.
+            score = scores[name] = (query_matches(tokens, *name) if len(words) > 2
+                                    else query_similarity(tokens, *name))
         if score >= SIMILAR:
             ranked.append((score, _timestamp(row.received_at), row.id))
     ranked.sort(reverse=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 
 KINDS = ("acknowledgement", "team_notification", "urgent_alert", "case_acknowledgement", "notice",
-         "other")
+         "other", "officer_allocation", "referrer_outcome", "secure_message")
 STATUSES = ("pending", "sending", "sent", "dead")
 LANGUAGES = ("en", "cy")
 

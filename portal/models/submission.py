@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models.base import Base, TenantOwned, Timestamped, utcnow
@@ -76,6 +76,17 @@ class Submission(TenantOwned, Timestamped, Base):
     allocated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date)
+    # The school's return it came in (portal/returns/), when it was one pupil of many.
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("school_returns.id"), index=True)
+    #: Whether the officer came from the school's named officer (portal.casework.school_officers).
+    allocated_by_school: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                      server_default=false())
+    #: The outcome its case reached (the council's outcome key) and when: what the sender is
+    #: told, by email and, where the sender has an account, on their list.
+    outcome_key: Mapped[str | None] = mapped_column(String(64))
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the retention job removed the child's and sender's details (portal.casework.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReferenceCounter(TenantOwned, Base):

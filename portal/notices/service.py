@@ -292,8 +292,18 @@ def record_acknowledgement(notice: OutgoingNotice, *, at: datetime, by: str,
     notice.acknowledged_by = by[:200]
     record_step(notice, "acknowledged", actor=False, by=notice.acknowledged_by)
     _event("notice.acknowledged", notice)
+    _close_waiting_case(notice, tenant)
     _tell_sender(notice, tenant, "acknowledged")
     return True
+
+
+def _close_waiting_case(notice: OutgoingNotice, tenant: Tenant) -> None:
+    """A case waiting for this acknowledgement ("located in another council") closes now."""
+    from portal.casework.cases import complete_pending_outcome
+
+    case = db.session.scalar(select(Case).where(Case.id == notice.case_id))
+    if case is not None:
+        complete_pending_outcome(case, tenant=tenant)
 
 
 def record_reply(notice: OutgoingNotice, *, via: str, answer: str, school_name: str | None,

@@ -206,7 +206,8 @@ def queue_urgent_alert(*, tenant: Tenant, reference: str) -> OutboxMessage:
                 language=language, subject=subject, body=body, reference=reference)
 
 
-def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None) -> OutboxMessage | None:
+def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None,
+                               panel=None) -> OutboxMessage | None:
     """To the sender, when an officer acknowledges their form: its reference and, for a
     deletion notice, the first day the school may delete (a date, never the pupil's name).
     In the language the sender used. An unusable address is skipped (None)."""
@@ -226,8 +227,40 @@ def queue_case_acknowledgement(*, tenant: Tenant, submission, deletion=None) -> 
         return wording.case_acknowledgement(
             tenant, reference=submission.reference, form_title=form_title, language=language,
             deletion_from=format_date(deletion.earliest, format="full") if deletion else None,
-            deletion_gated=bool(deletion and deletion.gated))
+            deletion_gated=bool(deletion and deletion.gated), panel=panel,
+            panel_earliest=format_date(panel.earliest, format="full")
+            if panel is not None and panel.earliest else None)
 
     subject, body = _compose("case_acknowledgement", language, words)
     return _add(tenant=tenant, to=to, kind="case_acknowledgement", language=language,
+                subject=subject, body=body, reference=submission.reference)
+
+
+def queue_officer_allocation(*, tenant: Tenant, officer, references: list[str]) -> OutboxMessage | None:
+    """To an officer given work by the school -> officer table: references and a link only.
+    In English, or Welsh then English for a council that offers Welsh."""
+    if not is_sendable_address(officer.email) or not references:
+        return None
+    link = staff_link(tenant)
+    subject, body, language = _bilingual(
+        "officer_allocation", tenant,
+        lambda lang: wording.officer_allocation(tenant, name=officer.display_name,
+                                                references=list(references), link=link))
+    return _add(tenant=tenant, to=officer.email, kind="officer_allocation", language=language,
+                subject=subject, body=body, reference=references[0])
+
+
+def queue_referrer_outcome(*, tenant: Tenant, submission, outcome: str) -> OutboxMessage | None:
+    """To the sender of a submission whose case reached an outcome: the reference and the
+    outcome's category (`outcome`, already in the sender's language). Nothing else."""
+    to = submission.sender_email
+    if not is_sendable_address(to):
+        return None
+    language = submission.language if submission.language in tenant.languages \
+        else tenant.languages[0]
+    subject, body = _compose(
+        "referrer_outcome", language,
+        lambda: wording.referrer_outcome(tenant, reference=submission.reference,
+                                         outcome=outcome, language=language))
+    return _add(tenant=tenant, to=to, kind="referrer_outcome", language=language,
                 subject=subject, body=body, reference=submission.reference)

@@ -94,7 +94,8 @@ def urgent_alert(tenant: Tenant, *, council: str, reference: str, link: str) -> 
 
 
 def case_acknowledgement(tenant: Tenant, *, reference: str, form_title: str, language: str,
-                         deletion_from: str | None, deletion_gated: bool) -> dict:
+                         deletion_from: str | None, deletion_gated: bool, panel=None,
+                         panel_earliest: str | None = None) -> dict:
     """To the sender, when an officer has acknowledged what they sent. For a deletion notice,
     the first day the school may delete the pupil's name (the date only, never the name)."""
     council = tenant.display_name(language)
@@ -113,10 +114,30 @@ def case_acknowledgement(tenant: Tenant, *, reference: str, form_title: str, lan
                     "portal. To keep the child safe, it does not include any of their details."),
         **_contact_lines(tenant, language),
     }
-    if deletion_from and deletion_gated:
-        words["deletion"] = _("Now that we have acknowledged your notice, the school may delete "
-                              "the pupil's name from its admission register on or after "
-                              "%(date)s, if the pupil has not returned.", date=deletion_from)
+    words["deletion_missing"] = []
+    if panel is not None:
+        # Acknowledging the notice grants nothing: the earliest lawful date, and what the
+        # council's policy still needs before the name may be deleted (in the school's language).
+        missing = panel.missing
+        if panel_earliest and not missing:
+            words["deletion"] = _("The school may delete the pupil's name from its admission "
+                                  "register on or after %(date)s: the council's policy asks for "
+                                  "nothing more.", date=panel_earliest)
+        elif panel_earliest:
+            words["deletion"] = _("The earliest lawful date to delete the pupil's name is "
+                                  "%(date)s. Acknowledging your notice is not permission to "
+                                  "delete it: before you may, the council's policy needs:",
+                                  date=panel_earliest)
+        else:
+            words["deletion"] = _("Acknowledging your notice is not permission to delete the "
+                                  "pupil's name. The council will tell you the earliest lawful "
+                                  "date. Before you may delete it, the council's policy needs:")
+        words["deletion_missing"] = [
+            c.text + (" " + c.school_says if c.school_says else "") for c in missing]
+    elif deletion_from and deletion_gated:
+        words["deletion"] = _("The school may delete the pupil's name from its admission "
+                              "register on or after %(date)s only when the council's conditions "
+                              "are met.", date=deletion_from)
     elif deletion_from:
         words["deletion"] = _("Under the rules, the school may delete the pupil's name from its "
                               "admission register on or after %(date)s.", date=deletion_from)
@@ -172,3 +193,41 @@ def officer_set_up(tenant: Tenant, *, languages: list[str], name: str, link: str
                             "your council's administrator."),
             })
     return parts
+
+
+def officer_allocation(tenant: Tenant, *, name: str, references: list[str], link: str) -> dict:
+    """To a school's named officer: new work from one of their schools. References only."""
+    count = len(references)
+    if count == 1:
+        subject = _("New work for you – %(reference)s", reference=references[0])
+        waiting = _("%(name)s, something sent about a pupil of one of your schools has been "
+                    "allocated to you.", name=name)
+    else:
+        subject = _("%(count)d items of work have been allocated to you", count=count)
+        waiting = _("%(name)s, %(count)d items sent about pupils of your schools have been "
+                    "allocated to you.", name=name, count=count)
+    return {
+        "subject": subject,
+        "waiting": waiting,
+        "references": [_("Reference: %(reference)s", reference=ref) for ref in references],
+        "link": _("Sign in to the back-office to see it: %(link)s", link=link),
+        "footer": _("To keep the child safe, this email does not include any of their "
+                    "details."),
+    }
+
+
+def referrer_outcome(tenant: Tenant, *, reference: str, outcome: str, language: str) -> dict:
+    """To whoever told the council about a child: what the enquiries came to, as a category
+    and the reference, never the child's details or where they now are."""
+    council = tenant.display_name(language)
+    return {
+        "subject": _("What happened after you told us – reference %(reference)s",
+                     reference=reference),
+        "closed": _("Thank you for telling %(council)s about a child who may be missing "
+                    "education. Our enquiries have reached an outcome.", council=council),
+        "reference": _("Your reference: %(reference)s", reference=reference),
+        "outcome": _("Outcome: %(outcome)s", outcome=outcome),
+        "footer": _("This email was sent automatically by the children missing education "
+                    "portal. To keep the child safe, it does not include any of their details."),
+        **_contact_lines(tenant, language),
+    }

@@ -1,4 +1,4 @@
-"""The six forms a council can offer, with the words that describe them on its pages."""
+"""The forms a council can offer, with the words that describe them on its pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,4 +45,34 @@ FORMS: dict[str, FormInfo] = {f.slug: f for f in [
              _l("For other councils"),
              _l("A council that is not on this portal can tell this council about a child "
                 "believed to have moved into or out of its area.")),
+    FormInfo("new-pupil-return",
+             _l("Send a new pupil return"),
+             _l("For schools"),
+             _l("Tell the council about pupils you have added to your admission register, one "
+                "at a time or many at once.")),
+    FormInfo("deletion-return",
+             _l("Send a deletion return"),
+             _l("For schools"),
+             _l("Tell the council before you delete pupils' names from your admission register, "
+                "one at a time or many at once.")),
+    FormInfo("unauthorised-absence-return",
+             _l("Send a return of pupils with unauthorised absence"),
+             _l("For schools"),
+             _l("Tell the council about pupils absent without your permission for 10 school "
+                "days or more.")),
+    FormInfo("sickness-return",
+             _l("Send a return of pupils missing school through sickness"),
+             _l("For schools"),
+             _l("Tell the council about pupils who will miss 15 school days or more because of "
+                "sickness.")),
+    FormInfo("attendance-concerns-return",
+             _l("Send a return of attendance concerns"),
+             _l("For schools"),
+             _l("Tell the council about pupils with attendance under 90%, missing 10 days or "
+                "more, or removed from your roll.")),
+    FormInfo("no-show",
+             _l("Tell us about a child who did not arrive at school"),
+             _l("For schools"),
+             _l("Tell the council about a child who was expected to join your school and never "
+                "arrived.")),
 ]}

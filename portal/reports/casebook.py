@@ -106,7 +106,8 @@ def dfe_outcome_of(tenant: Tenant, outcome_key: str | None) -> str | None:
 CASE_COLUMNS = (Case.id, Case.status, Case.opened_at, Case.closed_at, Case.outcome_key,
                 Case.reason_code, Case.whereabouts_known, Case.stage_key, Case.team_key,
                 Case.officer_id, Case.urgent, Case.next_due_on, Case.child_first_name,
-                Case.child_last_name, Case.child_dob, Case.upn, Case.postcode)
+                Case.child_last_name, Case.child_dob, Case.upn, Case.postcode, Case.child_sex,
+                Case.previous_school_type, Case.lost_on, Case.recheck_due_on)
 
 
 @dataclass(slots=True)
@@ -128,6 +129,10 @@ class CaseRow:
     child_dob: date | None
     upn: str | None
     postcode: str | None
+    child_sex: str | None = None
+    previous_school_type: str | None = None
+    lost_on: date | None = None  # "lost, posted to S2S" (a status of the open case)
+    recheck_due_on: date | None = None
 
     @property
     def child_name(self) -> str:
@@ -245,24 +250,24 @@ class Casebook:
 
     @classmethod
     def load(cls, tenant: Tenant, *, until: datetime | None = None,
-             since: datetime | None = None) -> "Casebook":
+             since: datetime | None = None, only: Any = None) -> "Casebook":
         """``until``: leave out cases opened at or after it. ``since``: leave out cases closed
         before it that cannot matter after it (never reopened, not closed as home
-        education)."""
+        education). ``only``: a condition on ``Case`` that the cases loaded must meet."""
         # Tens of thousands of small objects and nothing cyclic among them: the cyclic
         # garbage collector would only walk them again and again while they are made.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return cls._load(tenant, until=until, since=since)
+            return cls._load(tenant, until=until, since=since, only=only)
         finally:
             if collecting:
                 gc.enable()
 
     @classmethod
     def _load(cls, tenant: Tenant, *, until: datetime | None,
-              since: datetime | None) -> "Casebook":
-        conditions = []
+              since: datetime | None, only: Any = None) -> "Casebook":
+        conditions = [] if only is None else [only]
         if until is not None:
             conditions.append(Case.opened_at < until)
         if since is not None:

@@ -150,6 +150,7 @@ class PeriodFigures:
     reasons: list[Count] = field(default_factory=list)
     durations: list[Count] = field(default_factory=list)
     at_risk_at_end: int = 0  # open, not yet meeting the council's definition of CME
+    lost_at_end: int = 0  # of those missing at the end: lost, posted to S2S (still open)
     whereabouts_unknown: int = 0
     whereabouts_not_recorded: int = 0  # of the unknown, those never recorded
     established_total: int = 0
@@ -231,6 +232,8 @@ def _missing(figures: PeriodFigures, book: Casebook, start: datetime, end: datet
     figures.cme_stopped = sum(1 for e in cme if e.cme_ended_in(start, end))
     figures.cme_at_end = len(at_end)
     figures.at_risk_at_end = sum(1 for e in cme if e.at_risk_at(end))
+    figures.lost_at_end = sum(1 for e in at_end if e.case.lost_on is not None
+                              and e.case.lost_on <= last)
     codes: Counter[str] = Counter()
     bands: Counter[str] = Counter()
     for episode in at_end:

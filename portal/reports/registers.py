@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from portal.casework import cme_definition
 from portal.extensions import db
@@ -49,8 +49,9 @@ SUMMARIES = {
         "hold: the child, the parents, the address, who provides the education and roughly "
         "how much."),
     "lost-pupils": _l(
-        "Every case closed because the child was not found and was recorded on the lost "
-        "pupils database (S2S)."),
+        "Every child not found and recorded on the lost pupils database (S2S): open cases "
+        "re-checked until the child is located, soonest re-check first, then cases closed as "
+        "lost before."),
 }
 #: The parent's notice answers the EHE register reads (forms/definitions/ehe-notification.yaml).
 EHE_FORM = "ehe-notification"
@@ -299,6 +300,8 @@ LOST_COLUMNS = [
     Column("dob", _l("Date of birth")), Column("upn", _l("Unique pupil number (UPN)")),
     Column("last_school", _l("Last school")), Column("postcode", _l("Last known postcode")),
     Column("closed", _l("Closed on")),
+    Column("lost_on", _l("Lost since (case open)")),
+    Column("recheck", _l("Next re-check due")),
 ]
 
 
@@ -306,11 +309,16 @@ def lost_pupils(tenant: Tenant, today: date, language: str) -> Register:
     from portal.reports.casebook import dfe_outcome_of
 
     keys = [o.key for o in tenant.workflow.outcomes if dfe_outcome_of(tenant, o.key) == "lost_s2s"]
-    lost = select(Case.id).where(Case.status == "closed", Case.outcome_key.in_(keys))
+    # Lost children are open cases with the lost status (portal.casework.lost); cases closed
+    # as lost before that rule stay listed.
+    lost = select(Case.id).where(or_(
+        and_(Case.status == "closed", Case.outcome_key.in_(keys)),
+        and_(Case.status == "open", Case.lost_on.is_not(None))))
     cases = db.session.execute(
         select(Case.id, Case.child_first_name, Case.child_last_name, Case.child_dob, Case.upn,
-               Case.postcode, Case.closed_at).where(Case.id.in_(lost))
-        .order_by(Case.closed_at, Case.id)).all()
+               Case.postcode, Case.closed_at, Case.lost_on, Case.recheck_due_on)
+        .where(Case.id.in_(lost))
+        .order_by(Case.lost_on.is_(None), Case.recheck_due_on, Case.closed_at, Case.id)).all()
     submissions = _rows_by_case(
         select(Submission.case_id, Submission.school_laestab, Submission.answers)
         .where(Submission.case_id.in_(lost)).order_by(Submission.received_at, Submission.id))
@@ -335,6 +343,8 @@ def lost_pupils(tenant: Tenant, today: date, language: str) -> Register:
             "last_school": school or not_recorded,
             "postcode": case.postcode or not_recorded,
             "closed": london_day(case.closed_at),
+            "lost_on": case.lost_on,
+            "recheck": case.recheck_due_on,
         })
     return Register("lost-pupils", str(TITLES["lost-pupils"]), str(SUMMARIES["lost-pupils"]),
                     LOST_COLUMNS, rows)

@@ -24,13 +24,21 @@ def format_reference(prefix: str, year: int, number: int) -> str:
 
 
 def next_reference(session: Session, *, tenant_id: int, prefix: str, year: int) -> str:
+    return next_references(session, tenant_id=tenant_id, prefix=prefix, year=year, count=1)[0]
+
+
+def next_references(session: Session, *, tenant_id: int, prefix: str, year: int,
+                    count: int) -> list[str]:
+    """``count`` consecutive references in one statement (a school's return of many pupils)."""
+    if count < 1:
+        return []
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(COUNTERS)
-        .values(tenant_id=tenant_id, year=year, last_value=1)
+        .values(tenant_id=tenant_id, year=year, last_value=count)
         .on_conflict_do_update(index_elements=[COUNTERS.c.tenant_id, COUNTERS.c.year],
-                               set_={"last_value": COUNTERS.c.last_value + 1})
+                               set_={"last_value": COUNTERS.c.last_value + count})
         .returning(COUNTERS.c.last_value)
     )
-    number = session.execute(statement).scalar_one()
-    return format_reference(prefix, year, number)
+    last = session.execute(statement).scalar_one()
+    return [format_reference(prefix, year, number) for number in range(last - count + 1, last + 1)]

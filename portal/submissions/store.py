@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from forms.journey import columns, is_urgent, prune
 from forms.schema import FormDefinition
+from portal.casework import school_officers
 from portal.casework.intake import on_filed
 from portal.extensions import db
 from portal.models.submission import FormDraft, Submission
@@ -89,26 +90,16 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
 
     token = draft.submission_token
     answers = prune(definition, draft.answers, tenant)
-    urgent = is_urgent(definition, answers)
-    local_now = now.astimezone(LONDON)
-    readiness = readiness_for(definition, answers, tenant, local_now.date())
-    typed = columns(definition, answers)
-    route = tenant.route(definition.slug, laestab=typed.get("school_laestab"),
-                         postcode=typed.get("postcode"),
-                         flags=routing_flags(definition, answers, urgent))
-    reference = next_reference(db.session, tenant_id=tenant_id, prefix=tenant.reference_prefix,
-                               year=local_now.year)
-    submission = Submission(
-        reference=reference, submission_token=token, form_slug=definition.slug,
-        received_at=now, urgent=urgent, language=draft.language, answers=answers,
-        rules_version=ruleset_for(tenant.nation, local_now.date()).key,
-        deletion_earliest=readiness.earliest if readiness else None,
-        team_key=route.team.key, officer=route.officer,
-        routing_reason=route.reason.get("en")[:300], **typed)
-    db.session.add(submission)
     try:
-        on_filed(submission, tenant)  # flushes: a repeated token fails here or at the commit
-        _queue_emails(submission, definition=definition, tenant=tenant, route=route)
+        submission, route = add_submission(answers, definition=definition, tenant=tenant,
+                                           tenant_id=tenant_id, now=now, token=token,
+                                           language=draft.language)
+        team = route.team
+        allocation = school_officers.allocation_for(tenant, submission.school_laestab, route)
+        if allocation is not None:  # the school's named officer (or team) takes it
+            school_officers.allocate_on_filing(submission, tenant, allocation)
+            team = tenant.team(allocation.team_key)
+        _queue_emails(submission, definition=definition, tenant=tenant, team=team)
         db.session.delete(draft)
         db.session.commit()
     except (IntegrityError, StaleDataError):
@@ -121,8 +112,38 @@ def file_submission(draft: FormDraft, *, definition: FormDefinition, tenant: Ten
     return Filed(submission, False)
 
 
+def add_submission(answers: dict, *, definition: FormDefinition, tenant: Tenant, tenant_id: int,
+                   now: datetime, token: str, language: str, return_id: int | None = None,
+                   reference: str | None = None, filed: bool = True):
+    """Reference, route, deadline and typed columns for one submission, added to the session
+    (flushed, not committed): what filing a form does, and what a return does for each pupil.
+    A repeated token fails here (at the flush) or at the caller's commit. A return gives the
+    reference it allocated for all its pupils and runs on_filed_many itself (filed=False)."""
+    urgent = is_urgent(definition, answers)
+    local_now = now.astimezone(LONDON)
+    readiness = readiness_for(definition, answers, tenant, local_now.date())
+    typed = columns(definition, answers)
+    route = tenant.route(definition.slug, laestab=typed.get("school_laestab"),
+                         postcode=typed.get("postcode"),
+                         flags=routing_flags(definition, answers, urgent))
+    if reference is None:
+        reference = next_reference(db.session, tenant_id=tenant_id,
+                                   prefix=tenant.reference_prefix, year=local_now.year)
+    submission = Submission(
+        reference=reference, submission_token=token, form_slug=definition.slug,
+        received_at=now, urgent=urgent, language=language, answers=answers,
+        rules_version=ruleset_for(tenant.nation, local_now.date()).key,
+        deletion_earliest=readiness.earliest if readiness else None,
+        team_key=route.team.key, officer=route.officer,
+        routing_reason=route.reason.get("en")[:300], return_id=return_id, **typed)
+    db.session.add(submission)
+    if filed:
+        on_filed(submission, tenant)
+    return submission, route
+
+
 def _queue_emails(submission: Submission, *, definition: FormDefinition, tenant: Tenant,
-                  route) -> None:
+                  team) -> None:
     """The acknowledgement to the sender (if they gave an address), the team's notice and,
     for an urgent submission, the duty alert: rows in the same transaction."""
     from portal import outbox
@@ -132,7 +153,7 @@ def _queue_emails(submission: Submission, *, definition: FormDefinition, tenant:
             tenant=tenant, to=submission.sender_email, reference=submission.reference,
             form_title=definition.title.get(submission.language), language=submission.language,
             urgent=submission.urgent)
-    outbox.queue_team_notification(tenant=tenant, team=route.team,
+    outbox.queue_team_notification(tenant=tenant, team=team,
                                    reference=submission.reference, urgent=submission.urgent)
     if submission.urgent:
         outbox.queue_urgent_alert(tenant=tenant, reference=submission.reference)

@@ -50,6 +50,14 @@ FormSlug = Literal[
     "ehe-notification",
     "arrival-in-area",
     "cross-border-notice",
+    # The statutory returns schools send for many pupils at once (portal/returns/), and the
+    # notice of a child expected at a school who never arrived.
+    "new-pupil-return",
+    "deletion-return",
+    "unauthorised-absence-return",
+    "sickness-return",
+    "attendance-concerns-return",
+    "no-show",
 ]
 FORM_SLUGS: tuple[str, ...] = get_args(FormSlug)
 
@@ -201,6 +209,15 @@ def _laestab(value: str) -> str:
 Laestab = Annotated[str, AfterValidator(_laestab)]
 
 
+def _urn(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6,8}", value):
+        raise _err("urn", f"must be the school's unique reference number, 6 digits (found {_quote(value)})")
+    return value
+
+
+Urn = Annotated[str, AfterValidator(_urn)]
+
+
 def _prefix(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", value):
         raise _err("reference_prefix", f"must be 3 capital letters, e.g. \"STK\" (found {_quote(value)})")
@@ -326,7 +343,6 @@ class CmeContact(Model):
     email: Email
     hours: LocalText | None = None
     demo: bool = False
-    demo_note: Text | None = None
 
 
 class NamedPerson(Model):
@@ -337,7 +353,6 @@ class NamedPerson(Model):
     phone: Phone | None = None
     email: Email | None = None
     demo: bool = False
-    demo_note: Text | None = None
 
 
 class OfficeHours(Model):
@@ -449,7 +464,6 @@ class Safeguarding(Model):
     out_of_hours: OutOfHours
     description: LocalText | None = None
     demo: bool = False
-    demo_note: Text | None = None
 
     def is_office_hours(self, now: datetime) -> bool:
         if now.tzinfo is None or now.utcoffset() is None:
@@ -578,6 +592,9 @@ class RouteDecision:
 class School(Model):
     laestab: Laestab
     name: Text
+    #: The school's unique reference number (GIAS); the named-officer import accepts it where a
+    #: council's list has no DfE number (RCT's published list gives URNs only).
+    urn: Urn | None = None
     demo: bool = False
 
 
@@ -600,8 +617,55 @@ class Threshold(Model):
     from_event: Key
     source: Text
     owner: Literal["council", "school", "family"] = "council"
+    #: Events that meet the deadline once they happen (e.g. the family's reply to a letter, or
+    #: the next step taken when none came): it is then done, never overdue.
+    met_by: list[Key] = []
 
 
+class ReturnCadence(Model):
+    """How often a school sends a return: "monthly" (due by ``due_day`` of the next month),
+    "termly" (due ``due_days_after`` school days after each term ends), "interval" (every
+    ``every_school_days`` school days, Wales's "agreed intervals") or "on_event" (each time it
+    happens, e.g. within 5 days of entry: no reminders)."""
+
+    kind: Literal["monthly", "termly", "interval", "on_event"]
+    due_day: int | None = Field(default=None, ge=1, le=28)
+    due_days_after: int | None = Field(default=None, ge=0, le=30)
+    every_school_days: int | None = Field(default=None, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _needs(self) -> "ReturnCadence":
+        needed = {"monthly": "due_day", "termly": "due_days_after",
+                  "interval": "every_school_days"}.get(self.kind)
+        if needed and getattr(self, needed) is None:
+            raise _err("cadence", f"a {self.kind} cadence needs {needed}")
+        return self
+
+
+class SchoolReturnConfig(Model):
+    """One statutory return the council asks of its schools (``[[returns]]``): the form type
+    of its pupil rows, its cadence, and the policy paragraph it comes from."""
+
+    form: FormSlug
+    label: LocalText
+    cadence: ReturnCadence
+    source: Text
+    # The reminder goes to these schools (their DfE numbers); empty: every school in [[schools]].
+    remind_schools: list[Laestab] = []
+
+
+class NoShowPolicy(Model):
+    """A child expected at a school who never arrived: the steps the council's policy asks of the
+    school first. Which team receives it (admissions or the CME team) is a [[routing]] rule
+    for the "no-show" form, like any other form's."""
+
+    steps: list["NoShowStep"] = Field(min_length=1)
+    source: Text
+
+
+class NoShowStep(Model):
+    key: Key
+    label: LocalText
 class CmeDefinition(Model):
     """The council's own definition of when a child counts as missing education in its figures,
     registers and the DfE return (portal.casework.cme_definition). Until it is met an open case
@@ -630,10 +694,121 @@ class CmeDefinition(Model):
         return tuple(keys)
 
 
+#: What must have happened before a school may delete a pupil's name (portal.casework.deletion).
+#: ``informed_in_advance`` and ``cme_referral_acknowledged`` are read from the facts (the
+#: notice filed before the deletion date; the case's CME referral acknowledged by the CME team);
+#: the others are recorded by an officer of a role the council names in ``recorders``.
+DeletionCondition = Literal["informed_in_advance", "joint_enquiries", "cme_referral_acknowledged",
+                            "officer_advice", "agreement", "ctf_s2s"]
+DELETION_CONDITIONS: tuple[str, ...] = get_args(DeletionCondition)
+RECORDED_CONDITIONS: tuple[str, ...] = ("joint_enquiries", "officer_advice", "agreement", "ctf_s2s")
+StaffRole = Literal["officer", "manager", "council_admin"]
+
+
+class DeletionParty(Model):
+    """One of the named roles whose agreement a deletion needs (Liverpool: the CME Pupil
+    Tracking Officer and the Education Welfare Service), and the portal roles that record it."""
+
+    key: Key
+    label: LocalText
+    roles: list[StaffRole] = Field(min_length=1)
+
+
+class DeletionRule(Model):
+    """For some grounds of the council's nation's regulations (by provision, e.g. "9(1)(i)"):
+    what must have happened before the school may delete. No conditions: inform only."""
+
+    grounds: list[Text] = Field(min_length=1)
+    conditions: list[DeletionCondition] = []
+    source: Text
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions_once(cls, value: list[str]) -> list[str]:
+        return _unique(value, "condition")
+
+
 class DeletionPolicy(Model):
     requires_cme_acknowledgement: bool
     continuous_absence_school_days: int | None = Field(default=None, gt=0)
     note: LocalText
+    #: Who records each recorded condition: condition -> portal roles.
+    recorders: dict[DeletionCondition, list[StaffRole]] = {}
+    #: The named officer whose advice ``officer_advice`` records (RCT: the school's AWO).
+    advice_from: LocalText | None = None
+    parties: list[DeletionParty] = []
+    rules: list[DeletionRule] = []
+
+    def rule_for(self, code: str) -> DeletionRule | None:
+        return next((rule for rule in self.rules if code in rule.grounds), None)
+
+    def party(self, key: str) -> DeletionParty | None:
+        return next((party for party in self.parties if party.key == key), None)
+
+    def roles_for(self, condition: str, party: str | None = None) -> tuple[str, ...]:
+        if condition == "agreement":
+            found = self.party(party) if party else None
+            return tuple(found.roles) if found else ()
+        return tuple(self.recorders.get(condition, ()))
+
+    def check(self, nation: str) -> list[tuple[Loc, str, Any]]:
+        """Grounds that exist in the nation's regulations in force; every recorded condition
+        a role can record. Key paths are under ``deletion``."""
+        from portal.rules.deletion_grounds import RULESETS
+
+        problems: list[tuple[Loc, str, Any]] = []
+        current = next(r for r in RULESETS if r.jurisdiction == nation and r.superseded_on is None)
+        codes = {ground.code for ground in current.grounds}
+        seen: dict[str, int] = {}
+        for index, rule in enumerate(self.rules):
+            for position, code in enumerate(rule.grounds):
+                if code not in codes:
+                    problems.append(((("deletion", "rules", index, "grounds", position)),
+                                     f"{_quote(code)} is not a ground of {current.title.en} "
+                                     f"(this council is in {nation.title()}: grounds "
+                                     f"{current.grounds[0].code} to {current.grounds[-1].code})", code))
+                elif code in seen:
+                    problems.append(((("deletion", "rules", index, "grounds", position)),
+                                     f"{_quote(code)} already has a rule: deletion.rules[{seen[code]}]", code))
+                else:
+                    seen[code] = index
+            for position, condition in enumerate(rule.conditions):
+                if condition not in RECORDED_CONDITIONS:
+                    continue
+                if condition == "agreement":
+                    if not self.parties:
+                        problems.append(((("deletion", "rules", index, "conditions", position)),
+                                         '"agreement" needs the parties who agree: add [[deletion.parties]] '
+                                         "with the roles that record each one", condition))
+                elif not self.recorders.get(condition):
+                    problems.append(((("deletion", "rules", index, "conditions", position)),
+                                     f"no role can record {_quote(condition)}: name the roles in "
+                                     f"[deletion.recorders] ({condition} = [\"officer\"])", condition))
+                if condition == "officer_advice" and self.advice_from is None:
+                    problems.append((("deletion", "advice_from"),
+                                     '"officer_advice" needs advice_from: whose advice it is', None))
+        keys: dict[str, int] = {}
+        for index, party in enumerate(self.parties):
+            if party.key in keys:
+                problems.append((("deletion", "parties", index, "key"),
+                                 f"party {_quote(party.key)} is already used by deletion.parties[{keys[party.key]}]", party.key))
+            keys.setdefault(party.key, index)
+        return problems
+
+
+class Retention(Model):
+    """How long a council keeps a child's details after the work on them ended
+    (portal/casework/retention.py, `flask retention run`). After that they are anonymised: the
+    reference, form, dates, outcome and the audit trail stay, for the figures."""
+
+    #: A closed case and its submissions, counted from the day it closed; a submission never
+    #: in a case and no longer open work, from the day it was received.
+    years_after_closure: int = Field(default=6, ge=1, le=100)
+    #: The forms that are a school register's record: never anonymised within six years of
+    #: being received. "Registers are kept six years" (shared/spec/product.md, the Education
+    #: (Pupil Registration) (England) Regulations 2006).
+    register_forms: list[FormSlug] = ["change-to-register"]
+    register_years: int = Field(default=6, ge=6, le=100)
 
 
 class ChecklistItem(Model):
@@ -641,6 +816,52 @@ class ChecklistItem(Model):
     label: LocalText
     kind: ChecklistKind
     hint: LocalText | None = None
+
+
+#: What a letter's text may name: {council}, {reference}, {reply_by}, {phone}, {email}, {team}
+#: and {child} (the child's name, in the letter only: never in an email or an address).
+LETTER_PLACEHOLDERS = ("council", "reference", "reply_by", "phone", "email", "team", "child")
+_PLACEHOLDER_RE = re.compile(r"{([^{}]*)}")
+
+
+class LetterFollowUp(Model):
+    """The next step when no reply comes by the deadline: a task for a team (and a stage)."""
+
+    task: LocalText
+    #: The team that takes the task, or with `route_form` the team the council's routing gives
+    #: that form for the child's postcode (falling back to `team` when no rule matches).
+    team: Key
+    route_form: FormSlug | None = None
+    stage: Key | None = None
+    days: int = Field(default=5, gt=0)
+    unit: ThresholdUnit = "working_days"
+
+
+class LetterTemplate(Model):
+    """A letter an officer sends the family from a case (PDF), with a reply deadline counted by
+    one of the council's [[thresholds]] from the day it was sent."""
+
+    key: Key
+    name: LocalText
+    heading: LocalText
+    paragraphs: list[LocalText] = Field(min_length=1)
+    reply_threshold: Key
+    checklist_key: Key | None = None
+    on_no_reply: LetterFollowUp | None = None
+    source: Text
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> "LetterTemplate":
+        problems: list[tuple[Loc, str, Any]] = []
+        for index, paragraph in enumerate(self.paragraphs):
+            for language, text in (("en", paragraph.en), ("cy", paragraph.cy or "")):
+                for name in _PLACEHOLDER_RE.findall(text):
+                    if name not in LETTER_PLACEHOLDERS:
+                        problems.append((("paragraphs", index, language),
+                                         f"{{{name}}} is not a placeholder a letter knows; use "
+                                         + ", ".join("{" + p + "}" for p in LETTER_PLACEHOLDERS), text))
+        _raise_problems("LetterTemplate", problems)
+        return self
 
 
 class Stage(Model):
@@ -655,6 +876,46 @@ class Outcome(Model):
     closes_case: bool
     #: which of the product's common outcomes this counts as in reports (the DfE return)
     dfe_outcome: CommonOutcome | None = None
+    #: For "lost, posted to S2S" (a status of the open case, never a closing outcome): months
+    #: between re-checks of a lost child (portal.casework.lost).
+    recheck_months: int | None = Field(default=None, gt=0)
+    #: For an outcome that closes the case only once another council has acknowledged the
+    #: notice sent to it ("located in another council").
+    until_acknowledged: bool = False
+
+
+CaseActionKind = Literal["section_437_notice", "sao_issued", "sao_revoked", "returned_to_school"]
+StaffRole = Literal["officer", "manager"]
+
+
+def _every_action(roles: list[str]) -> dict[str, list[str]]:
+    return {kind: list(roles) for kind in get_args(CaseActionKind)}
+
+
+class DfeReturnSettings(Model):
+    """The DfE termly return (English councils)."""
+
+    #: A figure that moved by more than this share since the last finalised return is a
+    #: query the officer answers with a note before finalising (as COLLECT's queries are).
+    movement_warning_share: float = Field(default=0.25, gt=0, le=10)
+    #: Who may record each statutory action on a case that the return counts.
+    action_roles: dict[CaseActionKind, list[StaffRole]] = Field(
+        default_factory=lambda: _every_action(["officer", "manager"]))
+
+
+class EheSettings(Model):
+    """Elective home education: the children not in school register and consent."""
+
+    #: The day ss.436B-436G of the Education Act 1996 (inserted by the Children's Wellbeing and
+    #: Schools Act 2026, s.38) come into force for this council; until then the register is a
+    #: voluntary list. None: not commenced.
+    register_commencement: date | None = None
+    #: The day s.434A (consent to withdraw a child subject to s.47 enquiries or a child
+    #: protection plan, CWSA 2026 s.37) comes into force. None: not commenced. The special
+    #: school rule (England 2024 regulations, reg 9(1)(f)) is in force regardless.
+    consent_s434a_commencement: date | None = None
+    #: How long the council has to decide a consent request, in calendar days.
+    consent_decision_days: int = Field(default=15, gt=0, le=90)
 
 
 class Workflow(Model):
@@ -680,7 +941,22 @@ class Workflow(Model):
                 )
             )
         for index, outcome in enumerate(self.outcomes):
-            if outcome.key in COMMON_OUTCOMES:
+            lost = outcome.key == "lost_s2s" or outcome.dfe_outcome == "lost_s2s"
+            if lost:
+                if outcome.closes_case:
+                    problems.append(((("outcomes", index, "closes_case")),
+                                     f'"{outcome.key}" (lost, posted to S2S) is a status of an open case: '
+                                     "it must not close the case (only an outcome that locates the child does)", True))
+                if outcome.recheck_months is None:
+                    problems.append(((("outcomes", index, "recheck_months")),
+                                     f'"{outcome.key}" (lost, posted to S2S) needs recheck_months: how often a lost child is re-checked', None))
+            elif outcome.recheck_months is not None:
+                problems.append(((("outcomes", index, "recheck_months")),
+                                 "only the lost (S2S) outcome is re-checked", outcome.recheck_months))
+            if outcome.until_acknowledged and not outcome.closes_case:
+                problems.append(((("outcomes", index, "until_acknowledged")),
+                                 "only an outcome that closes the case can wait for an acknowledgement", True))
+            if outcome.key in COMMON_OUTCOMES and not lost:
                 if not outcome.closes_case:
                     problems.append(((("outcomes", index, "closes_case")), f'the common outcome "{outcome.key}" must close the case', False))
                 if outcome.dfe_outcome not in (None, outcome.key):
@@ -900,10 +1176,16 @@ class Tenant(Model):
     routing: list[RoutingRule] = []
     schools: list[School] = []
     thresholds: list[Threshold] = []
+    returns: list[SchoolReturnConfig] = []
+    no_show: NoShowPolicy | None = None
     cme_definition: CmeDefinition | None = None
     deletion: DeletionPolicy
+    retention: Retention = Retention()
     checklist: list[ChecklistItem] = Field(min_length=1)
+    letters: list[LetterTemplate] = []
     workflow: Workflow
+    dfe_return: DfeReturnSettings = Field(default_factory=DfeReturnSettings)
+    ehe: EheSettings = Field(default_factory=EheSettings)
     calendar: Calendar
     sso: Sso | None = None
 
@@ -976,7 +1258,31 @@ class Tenant(Model):
                     )
 
         _duplicates(problems, self.thresholds, "thresholds", "threshold")
+        for index, school_return in enumerate(self.returns):
+            if school_return.form not in self.offered_forms:
+                problems.append((("returns", index, "form"), f"{_quote(school_return.form)} is not in offered_forms", school_return.form))
+            for position, laestab in enumerate(school_return.remind_schools):
+                if laestab not in school_numbers:
+                    problems.append((("returns", index, "remind_schools", position), f"{_quote(laestab)} is not in this council's [[schools]]", laestab))
+        if "no-show" in self.offered_forms and self.no_show is None:
+            problems.append((("no_show",), "offered_forms has \"no-show\": say the steps in [no_show]", None))
         _duplicates(problems, self.checklist, "checklist", "checklist item")
+        _duplicates(problems, self.letters, "letters", "letter")
+        threshold_keys = {threshold.key for threshold in self.thresholds}
+        checklist_keys = {item.key for item in self.checklist}
+        stage_keys = {stage.key for stage in self.workflow.stages}
+        for index, letter in enumerate(self.letters):
+            if letter.reply_threshold not in threshold_keys:
+                problems.append((("letters", index, "reply_threshold"), f"{_quote(letter.reply_threshold)} is not the key of any [[thresholds]]", letter.reply_threshold))
+            if letter.checklist_key and letter.checklist_key not in checklist_keys:
+                problems.append((("letters", index, "checklist_key"), f"{_quote(letter.checklist_key)} is not the key of any [[checklist]] item", letter.checklist_key))
+            follow = letter.on_no_reply
+            if follow is not None and follow.team not in team_keys:
+                problems.append((("letters", index, "on_no_reply", "team"), f"{_quote(follow.team)} is not the key of any team in [[teams]]", follow.team))
+            if follow is not None and follow.stage and follow.stage not in stage_keys:
+                problems.append((("letters", index, "on_no_reply", "stage"), f"{_quote(follow.stage)} is not the key of any stage in [workflow]", follow.stage))
+        _duplicates(problems, self.returns, "returns", "return", attr="form")
+        problems.extend(self.deletion.check(self.nation))
         checklist_keys = {item.key for item in self.checklist}
         if self.cme_definition is not None:
             for position, key in enumerate(self.cme_definition.checks):
@@ -1022,6 +1328,11 @@ class Tenant(Model):
 
     def school(self, laestab: str) -> School | None:
         return next((school for school in self.schools if school.laestab == laestab), None)
+
+    def letter(self, key: str) -> LetterTemplate | None:
+        return next((letter for letter in self.letters if letter.key == key), None)
+    def school_return(self, form_slug: str) -> SchoolReturnConfig | None:
+        return next((item for item in self.returns if item.form == form_slug), None)
 
     def threshold(self, key: str) -> Threshold:
         for threshold in self.thresholds:

@@ -99,3 +99,80 @@ def test_every_form_page_is_in_welsh_with_its_errors(app, client, english, form)
     _assert_welsh(client.get(location).get_data(as_text=True), location, english)
     reference, confirmation = trip.send()
     _assert_welsh(confirmation.get_data(as_text=True), "confirmation", english)
+
+
+# --- what a screen reader reads -------------------------------------------------------------
+
+#: Screen-reader texts that are the same in both languages (names, not words).
+SAME_IN_BOTH = {"GOV.UK", "English", "Cymraeg"}
+
+
+def _screen_reader_strings(html: str) -> set[str]:
+    """Visually hidden text, aria labels, titles and alternative texts of a page."""
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.select("body [lang=en]"):  # the switch names English in English
+        element.decompose()
+    found = {" ".join(e.get_text(" ").split()) for e in soup.select(".govuk-visually-hidden")}
+    for attribute in ("aria-label", "title", "alt", "aria-description"):
+        found |= {" ".join(e[attribute].split()) for e in soup.select(f"[{attribute}]")}
+    if soup.title:
+        found.add(" ".join(soup.title.get_text().split()))
+    return {text.strip(" :") for text in found if re.search(r"[A-Za-z]", text)}
+
+
+def _pages_with_errors(client, app, lang: str) -> dict[str, str]:
+    """The public pages and each form's first page, filled in wrong, in `lang`."""
+    tenant = app.extensions["portal.tenants"][SLUG]
+    client.get(f"/{SLUG}/?lang={lang}")
+    pages = {url: client.get(url).get_data(as_text=True) for url in (
+        f"/{SLUG}/", f"/{SLUG}/contacts", f"/{SLUG}/accessibility", f"/{SLUG}/no-such-page")}
+    for form in tenant.offered_forms:
+        trip = Journey(client, tenant, app.extensions["portal.forms"][(SLUG, form)])
+        location = trip.start()
+        html = client.get(location).get_data(as_text=True)
+        pages[location.split("?")[0]] = html
+        wrong = client.post(location, data={"csrf_token": csrf_of(html)})
+        pages[location.split("?")[0] + " (errors)"] = wrong.get_data(as_text=True)
+    return pages
+
+
+def test_what_a_screen_reader_reads_is_welsh_on_welsh_pages(app, checked_client):
+    tenant = app.extensions["portal.tenants"][SLUG]
+    names = {tenant.name.en, tenant.name.cy} | SAME_IN_BOTH
+    english = _pages_with_errors(checked_client(app.test_client()), app, "en")
+    welsh = _pages_with_errors(checked_client(app.test_client()), app, "cy")
+    assert english.keys() == welsh.keys()
+    problems = []
+    for page, html in welsh.items():
+        left = {text for text in _screen_reader_strings(html) & _screen_reader_strings(english[page])
+                if text not in names}
+        if left:
+            problems.append(f"{page}: {sorted(left)}")
+    assert problems == [], "\n".join(problems)
+    errors = welsh[next(key for key in welsh if key.endswith("(errors)"))]
+    assert '<span class="govuk-visually-hidden">Gwall:</span>' in errors
+    assert "<title>Gwall:" in errors
+
+
+def test_a_special_school_pupils_home_education_asks_about_the_councils_consent_in_welsh(
+        app, checked_client):
+    """RCT's policy: "Parents wanting to make this decision for a child who is registered at a
+    special school must first obtain the consent of the local authority"."""
+    tenant = app.extensions["portal.tenants"][SLUG]
+    client = checked_client(app.test_client())
+    client.get(f"/{SLUG}/?lang=cy")
+    trip = Journey(client, tenant, app.extensions["portal.forms"][(SLUG, "ehe-notification")],
+                   overrides={"special_school": {"special_school": "yes"}})
+    trip.fill(trip.start())
+    consent = [url for url in trip.visited if url.split("?")[0].endswith("consent")]
+    assert consent, trip.visited
+    html = client.get(consent[0]).get_data(as_text=True)
+    assert "<h1" in html and "Rhaid i&#39;r cyngor gytuno yn gyntaf" in html.replace("'", "&#39;")
+    assert "A wnaeth y cyngor drefnu lle eich plentyn yn yr ysgol?" in html.replace("&#39;", "'")
+    # Without a special school the page is not asked.
+    other = checked_client(app.test_client())
+    other.get(f"/{SLUG}/?lang=cy")
+    plain = Journey(other, tenant, app.extensions["portal.forms"][(SLUG, "ehe-notification")],
+                    overrides={"special_school": {"special_school": "no"}})
+    plain.fill(plain.start())
+    assert not [u for u in plain.visited if "consent" in u]

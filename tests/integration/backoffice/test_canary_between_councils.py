@@ -60,7 +60,7 @@ def councils(app):
                         timezone.utc), details={"text": "Quetzalina canary-note-7731"}))
                 db.session.commit()
                 ids[slug] = {"submission_id": item["id"], "case_id": case.id, "message_id": 0,
-                             "notice_id": 0, "incoming_id": 0}
+                             "notice_id": 0, "incoming_id": 0, "change_id": 0}
         db.session.remove()
     return ids
 
@@ -159,7 +159,7 @@ def test_a_notice_from_b_shows_a_the_notices_fields_and_nothing_else_of_bs_case(
     for role in ("officer", "manager", "council_admin"):
         user = make_officer(app, A, role=role)
         sign_in(client, user)
-        a_ids = {"submission_id": submission_id, "incoming_id": incoming_id,
+        a_ids = {"submission_id": submission_id, "incoming_id": incoming_id, "change_id": 0,
                  "case_id": case["case_id"], "notice_id": notice_id, "message_id": 0}
         saw_the_notice = False
         for method, path in _back_office_routes(app):

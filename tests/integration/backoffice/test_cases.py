@@ -294,10 +294,10 @@ def test_an_unknown_or_missing_stage_is_refused(app, checked_client, data, sente
 def test_the_details_for_the_dfe_return_are_saved(app, checked_client):
     case_id = make_case(app)
     client, officer = signed_in(app, checked_client)
-    response = post(client, case_id, "/details", {"reason_code": "cme01", "whereabouts": "no"})
+    response = post(client, case_id, "/details", {"reason_code": "cme_moved_in_other_la", "whereabouts": "no"})
     assert response.status_code == 303
     case = the_case(app, case_id)
-    assert (case.reason_code, case.whereabouts_known) == ("CME01", False)
+    assert (case.reason_code, case.whereabouts_known) == ("cme_moved_in_other_la", False)
     assert ("change", "case.details", officer["id"]) in audit_rows(app, case_id)
 
     before = counts(app, case_id)
@@ -539,7 +539,7 @@ def test_every_change_writes_one_audit_row_and_one_activity(app, checked_client)
     client, _officer = signed_in(app, checked_client)
     steps = [("/notes", {"note_text": "One"}), ("/enquiries", enquiry()),
              ("/stage", {"stage": "monitoring"}),
-             ("/details", {"reason_code": "CME02", "whereabouts": "yes"}),
+             ("/details", {"reason_code": "cme_moved_in_other_country", "whereabouts": "yes"}),
              ("/outcome", {"outcome": "not_cme", "outcome_confirm": "y"}),
              ("/reopen", {"reopen_reason": "More to do."})]
     for number, (tail, data) in enumerate(steps, start=1):

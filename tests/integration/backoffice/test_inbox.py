@@ -136,19 +136,29 @@ def test_acknowledge_records_who_and_emails_the_sender(app, client, officer):
     assert {"submission.view", "submission.acknowledge"} <= whats
 
 
-def test_acknowledging_a_gated_deletion_notice_tells_the_school_when(app, client, officer):
+def test_acknowledging_a_deletion_notice_is_not_permission_and_says_what_is_missing(
+        app, client, officer):
+    """The bug of issue 13: acknowledging a Staffordshire deletion notice told the school it
+    might delete, although the school said it had not sent a CME referral (policy 4.4)."""
     from portal.models import OutboxMessage
 
     item = make_submission(app, SLUG, form_slug="change-to-register", answers={
         "change_type": "deletion", "deletion_ground": "continuous-absence-20-days",
-        "first_day_of_absence": "2026-09-07", "destination_known": "no"})
+        "first_day_of_absence": "2026-09-07", "destination_known": "no",
+        "cme_acknowledged": "not_sent", "ctf_code": "XXXXXXX", "s2s_uploaded": "yes"})
     sign_in(client, officer)
     url = f"/{SLUG}/staff/submissions/{item['id']}"
     assert _post(client, url, f"{url}/acknowledge").status_code == 303
-    body = _rows(app, OutboxMessage, reference=item["reference"],
-                 kind="case_acknowledgement")[0].body_text
-    assert "Now that we have acknowledged your notice, the school may delete" in body
-    assert re.search(r"on or after \w+day, \d{1,2} \w+ 20\d\d", body), body
+    body = " ".join(_rows(app, OutboxMessage, reference=item["reference"],
+                          kind="case_acknowledgement")[0].body_text.split())
+    assert "the school may delete" not in body
+    assert "Acknowledging your notice is not permission to delete" in body
+    assert re.search(r"earliest lawful date to delete the pupil's name is \w+day, \d{1,2} \w+ 20\d\d", body), body
+    assert "The CME team has acknowledged a CME referral for this pupil The school says it has not sent a CME referral yet." in body
+    assert "reasonable enquiries" in body
+    assert "XXXXXXX, is on the lost pupils database" not in body  # the school says it is
+    page = client.get(url).get_data(as_text=True)
+    assert "Not yet: the council's conditions are not all met." in page
 
 
 def test_acknowledge_needs_the_form_token(client, officer, app):

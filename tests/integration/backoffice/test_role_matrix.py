@@ -42,6 +42,7 @@ MATRIX: dict[str, set[str]] = {
     "POST /submissions/<int:submission_id>/allocate": {"manager"},
     "POST /submissions/<int:submission_id>/take": CASEWORK,
     "POST /submissions/<int:submission_id>/case": CASEWORK,
+    "POST /submissions/<int:submission_id>/deletion-condition": CASEWORK,
     "GET /cases/<int:case_id>": CASEWORK,
     "POST /cases/<int:case_id>/notes": CASEWORK,
     "POST /cases/<int:case_id>/enquiries": CASEWORK,
@@ -50,6 +51,12 @@ MATRIX: dict[str, set[str]] = {
     "POST /cases/<int:case_id>/reopen": CASEWORK,
     "POST /cases/<int:case_id>/details": CASEWORK,
     "GET /cases/<int:case_id>/summary.pdf": CASEWORK,
+    # Letters to the family and a case's tasks (portal.backoffice.letters).
+    "POST /cases/<int:case_id>/letters": CASEWORK,
+    "GET /cases/<int:case_id>/letters/<int:letter_id>/letter.pdf": CASEWORK,
+    "POST /cases/<int:case_id>/letters/<int:letter_id>/sent": CASEWORK,
+    "POST /cases/<int:case_id>/letters/<int:letter_id>/reply": CASEWORK,
+    "POST /cases/<int:case_id>/tasks/<int:task_id>/done": CASEWORK,
     "GET /cases/<int:case_id>/audit": {"manager", "council_admin"},
     "GET /audit": {"council_admin"},
     # Cross-border notices (portal.backoffice.notices): caseworkers only.
@@ -70,6 +77,9 @@ MATRIX: dict[str, set[str]] = {
     "GET /reports/board.pdf": CASEWORK,
     "GET /reports/dfe-return": CASEWORK,
     "GET /reports/dfe-return.csv": CASEWORK,
+    "GET /reports/dfe-return.pdf": CASEWORK,
+    "GET /reports/dfe-return/children": CASEWORK,
+    "POST /reports/dfe-return/finalise": CASEWORK,
     "GET /reports/registers/children-out-of-provision": CASEWORK,
     "GET /reports/registers/children-out-of-provision.csv": CASEWORK,
     "GET /reports/registers/elective-home-education": CASEWORK,
@@ -86,6 +96,14 @@ MATRIX: dict[str, set[str]] = {
     "POST /users/<int:user_id>/unlock": {"council_admin"},
     "POST /users/<int:user_id>/reset": {"council_admin"},
     "POST /users/<int:user_id>/role": {"council_admin"},
+    # The school -> named officer table (portal.backoffice.school_officers): the administrator
+    # keeps it; the offer to move a school's open work is the administrator's or a manager's.
+    "GET /school-officers": {"council_admin"},
+    "POST /school-officers/import": {"council_admin"},
+    "GET /school-officers/<laestab>": {"council_admin"},
+    "POST /school-officers/<laestab>": {"council_admin"},
+    "GET /school-officers/offers/<int:change_id>": {"council_admin", "manager"},
+    "POST /school-officers/offers/<int:change_id>/decision": {"council_admin", "manager"},
 }
 
 
@@ -125,8 +143,29 @@ def objects(app):
                                     subject="s", body_text="b", status="dead", attempts=5,
                                     next_attempt_at=datetime.now(timezone.utc))
             db.session.add(message)
+            from portal.models import SchoolOfficer, SchoolOfficerChange
+
+            school = SchoolOfficer(laestab="2109999", school_name="Matrix School", team_key="pupil-access",
+                                   updated_at=datetime.now(timezone.utc))
+            change = SchoolOfficerChange(laestab="2109999", how="edit", old_team_key="pupil-access",
+                                         new_team_key="pupil-access",
+                                         at=datetime.now(timezone.utc))
+            db.session.add_all([school, change])
+            db.session.flush()
+            from datetime import date
+
+            from portal.models import CaseTask, Letter
+
+            letter = Letter(case_id=case.id, template_key="whereabouts", languages="en")
+            db.session.add(letter)
+            db.session.flush()
+            task = CaseTask(case_id=case.id, letter_id=letter.id, name_en="Matrix task",
+                            team_key="pupil-access", due_on=date(2030, 1, 1))
+            db.session.add(task)
             db.session.commit()
-            ids = {"submission_id": made["id"], "case_id": case.id, "message_id": message.id}
+            ids = {"submission_id": made["id"], "case_id": case.id, "message_id": message.id,
+                   "change_id": change.id, "laestab": "2109999", "letter_id": letter.id,
+                   "task_id": task.id}
         db.session.remove()
     # A notice the council sent from the case (by email, with a live link) and one it received.
     from tests.integration.notices.helpers import make_notice_objects
@@ -141,8 +180,9 @@ def _url(slug: str, path: str, ids: dict) -> str:
     # An officer account holds no child's details: a caller with no user_id (the canary test)
     # asks for account 0, which is no one's (404).
     ids = {"user_id": 0, **ids}
+    ids.setdefault("laestab", "0000000")
     for name, value in ids.items():
-        path = path.replace(f"<int:{name}>", str(value))
+        path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     assert "<" not in path, path
     return f"/{slug}/staff{path}".rstrip("/") + ("/" if path == "/" else "")
 

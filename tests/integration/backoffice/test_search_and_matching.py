@@ -128,6 +128,45 @@ def test_keys_are_replaced_when_a_submission_is_indexed_again(app):
     assert made["id"] not in found(app, "stockport", "Wilhelmina Orchardson")
 
 
+def test_spellings_nicknames_and_families_councils_meet(app):
+    """Irish and Welsh spellings, an English nickname, a Polish surname's woman's form, a
+    name in Cyrillic: found; a girl's form of a boy's name: not."""
+    niamh = make_submission(app, "liverpool", first="Niamh", last="Byrnwood")["id"]
+    eefa = make_submission(app, "liverpool", first="Eefa", last="Byrnwood")["id"]
+    william = make_submission(app, "liverpool", first="William", last="Quarrendon")["id"]
+    zofia = make_submission(app, "liverpool", first="Zofia", last="Wrzosowski")["id"]
+    brother = make_submission(app, "liverpool", first="Piotr", last="Wrzosowski")["id"]
+    jamal = make_submission(app, "liverpool", first="Jamal", last="Haddadin")["id"]
+    mariya = make_submission(app, "liverpool", first="Мария", last="Иваненко")["id"]
+    assert found(app, "liverpool", "Neve Byrnwood") == [niamh]
+    assert found(app, "liverpool", "Aoife Byrnwood") == [eefa]
+    assert found(app, "liverpool", "Bill Quarrendon") == [william]
+    assert found(app, "liverpool", "Zofia Wrzosowska") == [zofia]  # as her own surname
+    assert set(found(app, "liverpool", "Wrzosowska")) == {zofia, brother}  # the family
+    assert found(app, "liverpool", "Jamila Haddadin") == []
+    assert found(app, "liverpool", "Jamal Haddadin") == [jamal]
+    assert found(app, "liverpool", "Mariya Ivanenko") == [mariya]
+    assert found(app, "liverpool", "Quarrendon William") == [william]  # swapped
+
+
+def test_flask_names_rekey_stores_the_keys_again(app):
+    """Keys stored by an older format are replaced: the child is found again."""
+    made = make_submission(app, "stockport", first="Siobhan", last="Rekeyworth")
+    with council(app, "stockport"):
+        db.session.query(NameKey).filter_by(submission_id=made["id"]).delete()
+        db.session.add(NameKey(submission_id=made["id"], key="MOLDFORMAT"))
+        db.session.commit()
+    assert made["id"] not in found(app, "stockport", "Chevonne Rekeyworth")
+    result = app.test_cli_runner().invoke(args=["names", "rekey"])
+    assert result.exit_code == 0, result.output
+    assert "keyed again" in result.output
+    assert found(app, "stockport", "Chevonne Rekeyworth") == [made["id"]]
+    from portal.casework.names import index_keys
+    with council(app, "stockport"):
+        keys = {k.key for k in db.session.query(NameKey).filter_by(submission_id=made["id"])}
+    assert keys == index_keys("Siobhan", "Rekeyworth")
+
+
 # --- reading what was typed ----------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "kind", "value"), [
@@ -328,3 +367,33 @@ def test_a_twin_is_not_suggested(app):
     made = make_submission(app, "stockport", first="Leah", last="Fairbairn", dob=dob,
                            postcode="SK7 1QQ")
     assert twin not in [c for c, _r, _s in suggestions_for(app, "stockport", made["id"])]
+
+
+def test_a_day_and_month_swapped_is_suggested_below_the_same_date(app):
+    dob = date(2014, 3, 4)
+    same = make_case(app, "stockport", child_first_name="Oliwia", child_last_name="Dobrowska",
+                     child_dob=dob)
+    swapped = make_case(app, "stockport", child_first_name="Olivia",
+                        child_last_name="Dobrowska", child_dob=date(2014, 4, 3))
+    made = make_submission(app, "stockport", first="Oliwia", last="Dobrowska", dob=dob)
+    suggested = suggestions_for(app, "stockport", made["id"])
+    assert [(c, reasons) for c, reasons, _score in suggested] == [
+        (same, ["Same date of birth and a similar name"]),
+        (swapped, ["Date of birth with the day and month swapped and a similar name"])]
+    assert suggested[0][2] > suggested[1][2]
+
+
+def test_a_girls_form_of_a_boys_name_is_never_suggested_but_a_surnames_is(app):
+    """Jamal and Jamila born the same day are twins; Zofia Kowalczewski is Zofia
+    Kowalczewska recorded under her father's form of the surname."""
+    dob = fresh_dob()
+    jamal = make_case(app, "stockport", child_first_name="Jamal", child_last_name="Nasrallah",
+                      child_dob=dob)
+    zofia = make_case(app, "stockport", child_first_name="Zofia",
+                      child_last_name="Kowalczewski", child_dob=dob)
+    jamila = make_submission(app, "stockport", first="Jamila", last="Nasrallah", dob=dob)
+    assert jamal not in [c for c, _r, _s in suggestions_for(app, "stockport", jamila["id"])]
+    girl = make_submission(app, "stockport", first="Zofia", last="Kowalczewska", dob=dob)
+    assert [c for c, _r, _s in suggestions_for(app, "stockport", girl["id"])] == [zofia]
+    brother = make_submission(app, "stockport", first="Jan", last="Kowalczewski", dob=dob)
+    assert zofia not in [c for c, _r, _s in suggestions_for(app, "stockport", brother["id"])]

@@ -7,7 +7,7 @@ out by hand from the table below, case by case (see test_figures.py and test_dfe
 London is on GMT from January to March, so UTC times are London times here.
 
 case  opened       closed (outcome)                        notes
-c01   2025-11-10   open                                    CME16 recorded 12 Nov; not located;
+c01   2025-11-10   open                                    cme_believed_moved_la recorded 12 Nov; not located;
                                                            last attended 20 Oct 2025
 c02   2026-01-10   2026-02-10 back_in_school               found by the Capita One check;
                                                            first day of absence 5 Jan 2026
@@ -17,26 +17,26 @@ c04   2026-02-02   2026-02-20 located_other_la             agency referral, ackn
                                                            allocated late, reallocated 5 Mar
 c05   2025-10-01   2025-12-01 back_in_school, reopened 2026-02-15 by a new referral; open
 c06   2025-12-01   2026-02-25 lost_s2s                     urgent; last attended 14 Nov 2025
-c07   2025-09-15   2025-09-30 ehe                          from a parent's EHE notice; EHE08
+c07   2025-09-15   2025-09-30 ehe                          from a parent's EHE notice; ehe_philosophical
 c08   2026-01-20   2026-02-12 ehe                          from a public CME referral
 c09   2025-09-02   2025-09-20 ehe, reopened 2026-01-05     from an EHE notice; open
 c10   2026-02-03   2026-02-06 not_cme
 c11   2026-03-02   open                                    urgent; notice not acknowledged
-c12   2025-12-15   open                                    arrival from Sefton; CME03 and
+c12   2025-12-15   open                                    arrival from Sefton; cme_application_awaiting and
                                                            located recorded 20 Jan; COPP stage
 c13   2026-02-26   open                                    code "ABC1" (not the DfE's)
 c14   2025-09-10   2026-02-27 23:30 found_stays_on_roll   code "XYZ"; found by another enquiry
 c15   2026-01-26   2026-03-01 00:00 back_in_school         closes at the very end of February;
                                                            cross-border notice (moved in)
 c16   2025-06-01   2025-07-01 back_in_school               before the school year
-c17   2025-05-01   2025-05-10 ehe                          from an EHE notice; EHE01
-c18   2026-01-25   open                                    urgent; CME17; not located
+c17   2025-05-01   2025-05-10 ehe                          from an EHE notice; ehe_mental_health
+c18   2026-01-25   open                                    urgent; cme_believed_moved_country; not located
 sA    notification 2026-02-09 (EHE notice), never acknowledged
 sB    notification 2026-02-23 (missing pupil checklist), acknowledged, never allocated
 sC    notification Friday 2026-02-27 16:00 (CME referral by a council), acknowledged Monday,
       allocated Tuesday
-c19   Southwark: open since 2025-10-01, CME16, urgent
-c20   Rhondda Cynon Taf (Wales): open since 2026-01-12, CME16
+c19   Southwark: open since 2025-10-01, cme_believed_moved_la, urgent
+c20   Rhondda Cynon Taf (Wales): open since 2026-01-12, cme_believed_moved_la
 """
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def at(year, month, day, hour=10, minute=0) -> datetime:
 
 def build(app) -> dict[str, int]:
     """Store the data set; returns the case ids by name (c01 ...) and the officer ids."""
+    from portal.casework.cme_definition import note_missing_since
+    from portal.casework.intake import note_child_facts
     from portal.extensions import db
     from portal.models import Activity, Case, Enquiry, Submission
     from portal.tenancy import tenant_id_for, tenant_scope
@@ -78,6 +80,12 @@ def build(app) -> dict[str, int]:
             acknowledged_at=ack, officer_id=officer if alloc else None, allocated_at=alloc,
             case_id=case.id if case is not None else None, due_on=due)
         db.session.add(row)
+        if case is not None:  # what intake keeps on the case from its forms
+            first = case.opened_from_form is None
+            if first:
+                case.opened_from_form = form
+            note_missing_since(case, row.answers, today=case.opened_at.date(), fresh=first)
+            note_child_facts(case, row)
         db.session.flush()
         return row
 
@@ -113,12 +121,12 @@ def build(app) -> dict[str, int]:
             def lsub(*args, **kwargs):
                 return submission(SLUG, "LIV", *args, officer=o, **kwargs)
 
-            c01 = case("c01", at(2025, 11, 10), code="CME16", known=False, due=date(2026, 3, 25),
+            c01 = case("c01", at(2025, 11, 10), code="cme_believed_moved_la", known=False, due=date(2026, 3, 25),
                        stage="tracking")
             lsub("cme-referral", at(2025, 11, 10), case=c01, ack=at(2025, 11, 10, 14),
                  alloc=at(2025, 11, 11), answers={"referrer_type": "school",
                                                   "last_attendance": "2025-10-20"})
-            activity("details", at(2025, 11, 12), case=c01, reason_code="CME16",
+            activity("details", at(2025, 11, 12), case=c01, reason_code="cme_believed_moved_la",
                      whereabouts_known=False)
 
             c02 = case("c02", at(2026, 1, 10), closed=at(2026, 2, 10), outcome="back_in_school")
@@ -159,7 +167,7 @@ def build(app) -> dict[str, int]:
                           "ctf_code": "XXXXXXX", "s2s_uploaded": "yes"})
 
             c07 = case("c07", at(2025, 9, 15), closed=at(2025, 9, 30), outcome="ehe",
-                       code="EHE08", first="Home", postcode="L1 1AA")
+                       code="ehe_philosophical", first="Home", postcode="L1 1AA")
             lsub("ehe-notification", at(2025, 9, 15), case=c07, ack=at(2025, 9, 15, 15),
                  alloc=at(2025, 9, 16), answers={
                      "leaving_date": "2025-09-12", "school_name": "Test Primary School",
@@ -170,7 +178,7 @@ def build(app) -> dict[str, int]:
                      "education_hours": "About 20 hours a week"})
 
             c08 = case("c08", at(2026, 1, 20), closed=at(2026, 2, 12), outcome="ehe",
-                       code="CME13", postcode="L8 1AB")
+                       code="cme_parent_not_register", postcode="L8 1AB")
             lsub("cme-referral", at(2026, 1, 20), case=c08, ack=at(2026, 1, 20, 15),
                  alloc=at(2026, 1, 21), answers={"referrer_type": "public"})
 
@@ -188,11 +196,11 @@ def build(app) -> dict[str, int]:
             lsub("cme-referral", at(2026, 3, 2, 9), case=c11, status="new", due=date(2026, 3, 3),
                  answers={"referrer_type": "school"})
 
-            c12 = case("c12", at(2025, 12, 15), code="CME03", known=True, stage="copp",
+            c12 = case("c12", at(2025, 12, 15), code="cme_application_awaiting", known=True, stage="copp",
                        due=date(2026, 3, 19))
             lsub("arrival-in-area", at(2025, 12, 15), case=c12, ack=at(2025, 12, 15, 15),
                  alloc=at(2025, 12, 16), answers={"previous_council": "Sefton"})
-            activity("details", at(2026, 1, 20), case=c12, reason_code="CME03",
+            activity("details", at(2026, 1, 20), case=c12, reason_code="cme_application_awaiting",
                      whereabouts_known=True)
 
             c13 = case("c13", at(2026, 2, 26), code="ABC1")
@@ -215,11 +223,11 @@ def build(app) -> dict[str, int]:
             lsub("cme-referral", at(2025, 6, 1), case=c16, ack=at(2025, 6, 1, 15),
                  alloc=at(2025, 6, 2), answers={"referrer_type": "school"})
 
-            c17 = case("c17", at(2025, 5, 1), closed=at(2025, 5, 10), outcome="ehe", code="EHE01")
+            c17 = case("c17", at(2025, 5, 1), closed=at(2025, 5, 10), outcome="ehe", code="ehe_mental_health")
             lsub("ehe-notification", at(2025, 5, 1), case=c17, ack=at(2025, 5, 1, 15),
                  alloc=at(2025, 5, 2), answers={"parents": [{"parent_name": "Jo Testparent"}]})
 
-            c18 = case("c18", at(2026, 1, 25), code="CME17", known=False, urgent=True,
+            c18 = case("c18", at(2026, 1, 25), code="cme_believed_moved_country", known=False, urgent=True,
                        stage="tracking")
             lsub("cme-referral", at(2026, 1, 25), case=c18, ack=at(2026, 1, 26),
                  alloc=at(2026, 1, 26), answers={"referrer_type": "agency"})
@@ -232,7 +240,7 @@ def build(app) -> dict[str, int]:
             db.session.commit()
 
         with tenant_scope(tenant_id_for(OTHER_SLUG)):
-            c19 = case("c19", at(2025, 10, 1), code="CME16", urgent=True)
+            c19 = case("c19", at(2025, 10, 1), code="cme_believed_moved_la", urgent=True)
             submission(OTHER_SLUG, "SWK", "cme-referral", at(2025, 10, 1), case=c19,
                        ack=at(2025, 10, 1, 15), answers={"referrer_type": "school"})
             submission(OTHER_SLUG, "SWK", "cme-referral", at(2026, 2, 10), status="new",
@@ -240,7 +248,7 @@ def build(app) -> dict[str, int]:
             db.session.commit()
 
         with tenant_scope(tenant_id_for("rhondda-cynon-taf")):
-            case("c20", at(2026, 1, 12), code="CME16")
+            case("c20", at(2026, 1, 12), code="cme_believed_moved_la")
             db.session.commit()
         db.session.remove()
     return ids

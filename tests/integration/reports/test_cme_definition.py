@@ -117,7 +117,7 @@ def test_rct_counts_a_child_only_after_four_weeks(app, council):
     from portal.casework.cme_definition import case_cme_status
     from portal.models import Case
     from portal.extensions import db
-    from portal.reports.dfe_return import dfe_return
+    from portal.reports.dfe_return import cme_count_at
     from portal.reports.figures import period_figures
 
     with council("rhondda-cynon-taf") as rct:
@@ -127,8 +127,8 @@ def test_rct_counts_a_child_only_after_four_weeks(app, council):
         assert (later.cme_at_end, later.at_risk_at_end, later.cme_went_missing) == (1, 0, 1)
         assert _count(rct, date(2026, 3, 29)) == (0, 1)
         assert _count(rct, date(2026, 3, 30)) == (1, 0)
-        assert dfe_return(rct, date(2026, 3, 29)).cme_at_census == 0
-        assert dfe_return(rct, date(2026, 3, 30)).cme_at_census == 1
+        assert cme_count_at(rct, date(2026, 3, 29)) == 0
+        assert cme_count_at(rct, date(2026, 3, 30)) == 1
         case = db.session.get(Case, app.config["IDS"]["rct"])
         status = case_cme_status(case, date(2026, 3, 29), tenant=rct)
         assert not status.counts and status.met_on == date(2026, 3, 30)
@@ -139,7 +139,7 @@ def test_southwark_counts_a_child_only_after_20_school_days_checks_and_a_home_vi
     from portal.casework.cme_definition import case_cme_status
     from portal.extensions import db
     from portal.models import Case
-    from portal.reports.dfe_return import dfe_return
+    from portal.reports.dfe_return import cme_count_at
     from portal.reports.figures import period_figures
 
     ids = app.config["IDS"]
@@ -164,8 +164,8 @@ def test_southwark_counts_a_child_only_after_20_school_days_checks_and_a_home_vi
         assert _count(southwark, date(2026, 3, 10)) == (1, 2)
         assert _count(southwark, date(2026, 3, 26)) == (1, 2)
         assert _count(southwark, date(2026, 3, 27)) == (2, 1)
-        assert dfe_return(southwark, date(2026, 3, 26)).cme_at_census == 1
-        assert dfe_return(southwark, date(2026, 3, 27)).cme_at_census == 2
+        assert cme_count_at(southwark, date(2026, 3, 26)) == 1
+        assert cme_count_at(southwark, date(2026, 3, 27)) == 2
 
         d = case_cme_status(db.session.get(Case, ids["d"]), date(2026, 3, 27), tenant=southwark)
         assert not d.counts and d.days_met and d.checks_missing == ("home_visit",)

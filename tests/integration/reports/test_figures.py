@@ -41,16 +41,16 @@ def test_children_missing_education_at_the_start_and_end_of_the_period(february)
 
 def test_the_primary_reasons_of_those_missing_at_the_end(february):
     assert _counts(february.reasons) == {
-        "CME01": 1,  # c15: a cross-border notice says the child moved in
-        "CME03": 1,  # c12: recorded
-        "CME07": 1,  # c09: reopened after home education
-        "CME16": 2,  # c01 recorded; c03 closed later as found in another council
-        "CME17": 1,  # c18 recorded
-        "CME19": 2,  # c05 nothing recorded or mapped; c13's code "ABC1" is not the DfE's
+        "cme_moved_in_other_la": 1,  # c15: a cross-border notice says the child moved in
+        "cme_application_awaiting": 1,  # c12: recorded
+        "cme_unsuitable_ehe": 1,  # c09: reopened after home education
+        "cme_believed_moved_la": 2,  # c01 recorded; c03 closed later as found in another council
+        "cme_believed_moved_country": 1,  # c18 recorded
+        "cme_not_recorded": 2,  # c05 nothing recorded or mapped; c13's code "ABC1" is not the DfE's
     }
     assert sum(c.value for c in february.reasons) == february.cme_at_end
     labels = {c.key: c.label for c in february.reasons}
-    assert labels["CME07"] == "Unsuitable elective home education"
+    assert labels["cme_unsuitable_ehe"] == "Unsuitable elective home education"
 
 
 def test_how_long_those_missing_at_the_end_had_been_missing(february):
@@ -146,10 +146,10 @@ def test_a_past_period_counts_what_was_true_then(in_liverpool):
     assert autumn.cme_went_missing == 5
     assert autumn.cme_stopped == 1  # c05
     assert autumn.cme_at_end == 4  # c01 c06 c12 c14
-    # c12's CME03 and "located" were recorded on 20 January: at 19 December it had neither,
+    # c12's cme_application_awaiting and "located" were recorded on 20 January: at 19 December it had neither,
     # and its arrival from another council gives its reason
-    assert {c.key: c.value for c in autumn.reasons} == {"CME01": 1, "CME16": 1, "CME18": 1,
-                                                         "CME19": 1}
+    assert {c.key: c.value for c in autumn.reasons} == {"cme_moved_in_other_la": 1, "cme_believed_moved_la": 1, "cme_unknown": 1,
+                                                         "cme_not_recorded": 1}
     assert autumn.whereabouts_unknown == 4
     assert autumn.ehe_at_end == 3  # c07 c09 c17
     assert autumn.ehe_started == 2  # c07 c09

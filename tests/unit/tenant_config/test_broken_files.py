@@ -162,7 +162,8 @@ def test_offered_form_not_in_the_list(files):
     path = files.replace("stockport", '  "cme-referral",\n', '  "cme-referal",\n')
     assert problems_loading(path) == [
         f'{STK}: offered_forms[2]: must be one of "change-to-register", "missing-pupil-checklist", "cme-referral", '
-        '"ehe-notification", "arrival-in-area" or "cross-border-notice" (found "cme-referal")'
+        '"ehe-notification", "arrival-in-area", "cross-border-notice", "new-pupil-return", "deletion-return", '
+            '"unauthorised-absence-return", "sickness-return", "attendance-concerns-return" or "no-show" (found "cme-referal")'
     ]
 
 
@@ -191,7 +192,7 @@ def test_school_number_too_short(files):
 
 def test_routing_to_a_school_not_listed(files):
     path = files.replace("rhondda-cynon-taf", 'schools = ["6744813", ', 'schools = ["6749999", ')
-    assert problems_loading(path) == [f'{RCT}: routing[3].schools[0]: "6749999" is not in this council\'s [[schools]]']
+    assert problems_loading(path) == [f'{RCT}: routing[4].schools[0]: "6749999" is not in this council\'s [[schools]]']
 
 
 def test_threshold_days_must_be_positive_whole_number(files):
