@@ -5,14 +5,14 @@ bench/run.py at 1,000,000 cases: the closed view sorted every closed submission 
 ix_submissions_open_work (migration 0010), over the closed rows.
 
 Revision ID: 0033
-Revises: 0011
+Revises: 0016
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0033"
-down_revision = "0011"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
