@@ -111,6 +111,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     WTFormsHelpers(app)
     init_i18n(app)
     init_security_headers(app, production=settings.is_production)
+    from portal.static_assets import init_static_assets
+
+    init_static_assets(app)
 
 
 def _init_routing(app: Flask) -> None:
@@ -129,11 +132,12 @@ def _init_tenancy(app: Flask, settings: Settings) -> None:
 
 def _init_forms(app: Flask, settings: Settings) -> None:
     """Every council's forms, checked at start-up: a wrong definition or overlay stops it."""
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_datetime
 
     from forms.builder import error_list
     from forms.loader import effective_definitions, load_definitions
     from forms.registry import INPUT_ATTRIBUTES, character_count_text, macro_for, text_limit
+    from portal.i18n import format_date
     from portal.tenancy import REGISTRY_KEY
 
     app.extensions["portal.forms"] = effective_definitions(

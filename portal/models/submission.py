@@ -110,3 +110,10 @@ Index("ix_submissions_open_work", Submission.tenant_id, Submission.urgent.desc()
 Index("ix_submissions_open_work_officer", Submission.tenant_id, Submission.officer_id,
       Submission.urgent.desc(), Submission.due_on, Submission.received_at,
       Submission.id, postgresql_where=_OPEN, sqlite_where=_OPEN)
+# The inbox's closed view (about 95% of a council's submissions), in the same order: a page is
+# an index range read and its count an index-only scan, not a sort of every closed row
+# (bench/run.py: 320 ms at 1,000,000 cases before, migration 0033).
+_CLOSED = Submission.status == "closed"
+Index("ix_submissions_closed_work", Submission.tenant_id, Submission.urgent.desc(),
+      Submission.due_on, Submission.received_at, Submission.id,
+      postgresql_where=_CLOSED, sqlite_where=_CLOSED)
