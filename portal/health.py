@@ -1,7 +1,8 @@
 """Liveness and readiness, kept apart.
 
-- `/healthz` (liveness): this process answers requests. It checks nothing outside the process,
-  so a database outage does not make an orchestrator restart every app server at once.
+- `/healthz`: 200 and `ok` when the database answers, 503 otherwise, as shared/spec/interfaces.md
+  fixes it. An orchestrator's liveness probe should not restart servers on it during a database
+  outage: point liveness at the process (the gunicorn heartbeat) and readiness at `/readyz`.
 - `/readyz` (readiness): this server should be sent traffic: the database answers and its
   schema is at this code's migration head, the rate-limit store answers, and the read replica
   (when one is configured) answers. A 503 names which check failed, never why in detail.
@@ -30,7 +31,7 @@ def _migration_heads() -> set[str]:
     return heads
 
 
-def _database() -> bool:
+def database_answers() -> bool:
     from portal.extensions import db
 
     try:
@@ -77,7 +78,7 @@ def _replica() -> bool | None:
 
 def readiness() -> dict[str, bool]:
     """Each check's result; the server is ready when every one is True."""
-    checks = {"database": _database()}
+    checks = {"database": database_answers()}
     checks["schema"] = checks["database"] and _schema_current()
     checks["rate_limits"] = _rate_limit_store()
     replica = _replica()

@@ -31,6 +31,15 @@ def extract_now() -> set:
         return _ids(out)
 
 
+def header_problems(catalogue) -> list[str]:
+    """A catalogue whose header is marked fuzzy is skipped whole by `pybabel compile`: every
+    Welsh page would fall back to English (a merge left the header fuzzy once)."""
+    if catalogue.fuzzy:
+        return ["The Welsh catalogue's header is marked '#, fuzzy': pybabel compile skips the "
+                "whole catalogue. Remove that flag from the header."]
+    return []
+
+
 def catalogue_problems() -> list[str]:
     problems: list[str] = []
     if not POT.exists() or not WELSH_PO.exists():
@@ -41,6 +50,7 @@ def catalogue_problems() -> list[str]:
                         "then `flask translations compile`.")
     with WELSH_PO.open("rb") as handle:
         welsh = read_po(handle)
+    problems.extend(header_problems(welsh))
     for message in welsh:
         if not message.id:
             continue

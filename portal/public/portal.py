@@ -43,7 +43,12 @@ def home():
 @limiter.exempt
 @public
 def healthz():
-    """Liveness: the process answers (portal/health.py)."""
+    """200 and `ok` when the database answers, 503 otherwise (a fixed interface:
+    shared/spec/interfaces.md). /readyz checks more: the schema, the limit store, the replica."""
+    from portal.health import database_answers
+
+    if not database_answers():
+        return Response("database unavailable", status=503, mimetype="text/plain")
     return Response("ok", mimetype="text/plain")
 
 

@@ -110,18 +110,23 @@ def _env(database_url: str, smtp_url: str, prefix: str, **extra) -> dict[str, st
     return env
 
 
-def _wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    # A loaded 2-core machine takes a while to start gunicorn and import the app: wait long,
+    # and say which readiness check was failing if it never comes up.
     deadline = time.monotonic() + timeout
+    last = "no answer"
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"app server at {base} exited: {process.stderr.read()[-2000:]}")
         try:
-            if requests.get(base + "/readyz", timeout=2).status_code == 200:
+            answer = requests.get(base + "/readyz", timeout=5)
+            if answer.status_code == 200:
                 return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"app server at {base} never became ready")
+            last = f"{answer.status_code}: {answer.text.strip()}"
+        except requests.RequestException as error:
+            last = type(error).__name__
+        time.sleep(0.5)
+    raise AssertionError(f"app server at {base} never became ready (last /readyz: {last})")
 
 
 class KillingInbox:

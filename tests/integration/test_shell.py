@@ -53,13 +53,12 @@ def test_healthz_says_ok_when_the_process_answers(client):
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
 
 
-def test_healthz_is_liveness_only_and_readyz_says_503_when_the_database_is_down(
-        app_with, checked_client):
-    # Liveness checks nothing outside the process: a database outage must not make an
-    # orchestrator restart every app server; readiness takes the server out of the pool.
+def test_healthz_and_readyz_say_503_when_the_database_is_down(app_with, checked_client):
+    # /healthz is a fixed interface (shared/spec/interfaces.md): 503 when the database does
+    # not answer. /readyz names the check that failed.
     down = app_with(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
     client = checked_client(down.test_client())
-    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 503
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert "database failing" in ready.get_data(as_text=True)
