@@ -170,7 +170,10 @@ def _counts(app, state: dict, officer: int) -> dict[str, int]:
             response.get_data()  # a streamed download runs its queries as it is read
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200, (name, response.status_code)
+        # The DfE return's CSV answers 409 when the return has errors (COLLECT's rule: errors
+        # block the export); it has computed the whole return by then, which is what is counted.
+        allowed = (200, 409) if name == "DfE return CSV" else (200,)
+        assert response.status_code in allowed, (name, response.status_code)
         counts[name] = len(statements)
     return counts
 

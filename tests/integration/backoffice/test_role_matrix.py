@@ -145,9 +145,12 @@ def objects(app):
             db.session.add(message)
             from portal.models import SchoolOfficer, SchoolOfficerChange
 
-            school = SchoolOfficer(laestab="2109999", school_name="Matrix School", team_key="pupil-access",
+            # A laestab of its own each time: the every-page axe test builds this fixture again
+            # on the same database, and (tenant, laestab) is unique.
+            laestab = f"2{uuid.uuid4().int % 10**6:06d}"
+            school = SchoolOfficer(laestab=laestab, school_name="Matrix School", team_key="pupil-access",
                                    updated_at=datetime.now(timezone.utc))
-            change = SchoolOfficerChange(laestab="2109999", how="edit", old_team_key="pupil-access",
+            change = SchoolOfficerChange(laestab=laestab, how="edit", old_team_key="pupil-access",
                                          new_team_key="pupil-access",
                                          at=datetime.now(timezone.utc))
             db.session.add_all([school, change])
@@ -164,7 +167,7 @@ def objects(app):
             db.session.add(task)
             db.session.commit()
             ids = {"submission_id": made["id"], "case_id": case.id, "message_id": message.id,
-                   "change_id": change.id, "laestab": "2109999", "letter_id": letter.id,
+                   "change_id": change.id, "laestab": laestab, "letter_id": letter.id,
                    "task_id": task.id}
         db.session.remove()
     # A notice the council sent from the case (by email, with a live link) and one it received.
