@@ -1,6 +1,7 @@
 """Flask commands: council files, demo data, translations."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -307,7 +308,13 @@ def translations_extract() -> None:
 def translations_update() -> None:
     translations_extract.callback()  # type: ignore[misc]
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-             "--ignore-obsolete")
+             "--ignore-obsolete", "--width", "100")
+    # The header's creation date is pinned: branches that each re-extract would otherwise all
+    # change that one line and conflict on every merge.
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        text = po.read_text(encoding="utf-8")
+        po.write_text(re.sub(r'"POT-Creation-Date: [^"]*\\n"', r'"POT-Creation-Date: 2026-12-04 00:00+0000\\n"',
+                             text, count=1), encoding="utf-8")
 
 
 @translations_cli.command("compile")
