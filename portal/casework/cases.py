@@ -208,8 +208,7 @@ def close_case(case: Case, outcome_key: str, *, tenant: Tenant | None = None) ->
     from portal.casework.feedback import tell_senders
 
     tell_senders(case, submissions_of(case), tenant, outcome.key, now())
-    if not outcome.closes_case:
-        refresh_next_due(case, today(), tenant=tenant)
+    refresh_next_due(case, today(), tenant=tenant)  # closed: the school's steps close too
     return outcome.closes_case
 
 
@@ -236,6 +235,7 @@ def complete_pending_outcome(case: Case, *, tenant: Tenant) -> bool:
         return False
     case.outcome_key = outcome.key
     _close(case, None)
+    refresh_next_due(case, today(), tenant=tenant)
     db.session.add(Activity(at=now(), actor_id=None, kind="outcome", case_id=case.id,
                             details={"outcome": outcome.key, "closed": True,
                                      "acknowledged": True}))
@@ -279,16 +279,19 @@ def set_details(case: Case, reason_code: str | None, whereabouts_known: bool | N
 
 def refresh_next_due(case: Case, today: date, *, tenant: Tenant | None = None) -> date | None:
     """Keep `next_due_on` (the sort key of the lists) at the case's earliest council deadline
-    not yet met; None once the case is closed."""
-    if case.status == CLOSED:
-        case.next_due_on = None
-        return None
-    from portal.casework import deadlines
+    not yet met; None once the case is closed. The school's own deadlines on the case are
+    kept with it (portal.casework.school_deadlines)."""
+    from portal.casework import deadlines, school_deadlines
 
     tenant = _tenant(tenant)
     db.session.flush()
     submissions = submissions_of(case)
-    events = deadlines.case_events(case, submissions, enquiries_of(case))
+    enquiries = enquiries_of(case)
+    school_deadlines.refresh_case(case, tenant, today, submissions, enquiries)
+    if case.status == CLOSED:
+        case.next_due_on = None
+        return None
+    events = deadlines.case_events(case, submissions, enquiries)
     case.next_due_on = deadlines.next_due(tenant, events, today)
     from portal.casework.intake import refresh_submission_due
 
@@ -310,7 +313,16 @@ def deadlines_of(case: Case, submissions: list[Submission], enquiries: list[Enqu
     tenant = _tenant(tenant)
     events = deadlines.case_events(case, submissions, enquiries)
     return (deadlines.deadlines_for(tenant, events, today, owners=("council",)),
-            deadlines.deadlines_for(tenant, events, today, owners=("school", "family")))
+            deadlines.deadlines_for(tenant, events, today, owners=("family",)))
+
+
+def school_deadlines_of(case: Case, submissions: list[Submission], enquiries: list[Enquiry],
+                        today: date, *, tenant: Tenant | None = None) -> list:
+    """The deadlines the school owns on the case: met, late, due, not received or closed
+    (portal.casework.school_deadlines), shown whether or not the case is open."""
+    from portal.casework import school_deadlines
+
+    return school_deadlines.for_case(_tenant(tenant), case, submissions, enquiries, today)
 
 
 def label(text, language: str | None = None) -> str:

@@ -105,12 +105,19 @@ ANSWER_EVENTS: dict[str, tuple[str, ...]] = {
     "first_day_of_absence": ("first_day_of_absence",),  # change-to-register, missing-pupil-checklist
     "last_day_of_attendance": ("last_attendance",),  # change-to-register, cme-referral, cross-border-notice
     "expected_first_day": ("first_attendance",),  # change-to-register (addition)
-    "name_entered": ("date_entered",),  # change-to-register (addition)
+    "name_entered": ("date_entered", "entry_date"),  # change-to-register (addition), new-pupil-return
     "name_deleted": ("intended_deletion_date",),  # change-to-register (deletion)
     "left_school": ("intended_deletion_date",),  # the day the pupil leaves the roll
     "leaving_date": ("leaving_date",),  # ehe-notification
     "end_of_leave": ("leave_ended",),  # change-to-register (not returned after leave)
     "arrived_in_area": ("arrival_date",),  # arrival-in-area
+}
+
+#: Answers that mean another event on one form: the deletion return's "leaving_date" is the day
+#: the name is deleted (on the EHE notice it is the day the child left school).
+FORM_ANSWER_EVENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "deletion-return": {"name_deleted": ("leaving_date",), "left_school": ("leaving_date",)},
+    "no-show": {"expected_first_day": ("expected_on",)},
 }
 
 #: The portal's own thresholds and the event that meets them: once it is among the events the
@@ -190,6 +197,8 @@ def due_date(tenant: Tenant, threshold: Threshold, start: date | datetime) -> tu
     """When ``threshold`` falls due for an event on ``start``: (due, approximate)."""
     start = _as_date(start)
     n = threshold.days
+    if n == 0:  # due on the day of the event itself
+        return start, False
     if threshold.unit == "months":
         return _add_months(start, n), False
     # A day 1 event counts as the first day: count from the day before it.
@@ -304,9 +313,11 @@ def _answer_date(value: Any) -> date | None:
     return None
 
 
-def _answer_events(answers: Mapping[str, Any] | None) -> dict[str, date]:
+def _answer_events(answers: Mapping[str, Any] | None, form_slug: str | None = None
+                   ) -> dict[str, date]:
     events: dict[str, date] = {}
-    for event, keys in ANSWER_EVENTS.items():
+    mapping = {**ANSWER_EVENTS, **FORM_ANSWER_EVENTS.get(form_slug or "", {})}
+    for event, keys in mapping.items():
         for key in keys:
             day = _answer_date((answers or {}).get(key))
             if day is not None:
@@ -318,7 +329,7 @@ def _answer_events(answers: Mapping[str, Any] | None) -> dict[str, date]:
 def submission_events(submission: Submission) -> dict[str, date]:
     """The events of one submission: ``received``, ``acknowledged`` and ``allocated`` when
     they happened, and the dates in its answers."""
-    events = _answer_events(submission.answers)
+    events = _answer_events(submission.answers, getattr(submission, "form_slug", None))
     events["received"] = _as_date(submission.received_at)
     if submission.acknowledged_at is not None:
         events["acknowledged"] = _as_date(submission.acknowledged_at)
@@ -342,7 +353,7 @@ def case_events(
     subs = sorted(submissions, key=lambda s: _as_date(s.received_at))
     events: dict[str, date] = {}
     for submission in subs:  # oldest first: the newest submission's answers win
-        events.update(_answer_events(submission.answers))
+        events.update(_answer_events(submission.answers, getattr(submission, "form_slug", None)))
 
     case_officer = case is not None and case.officer_id is not None
     if subs:

@@ -73,8 +73,12 @@ def on_filed_many(submissions: list[Submission], tenant: Tenant) -> None:
 
     db.session.flush()
     index_new_submissions_names(submissions)
+    from portal.casework.school_deadlines import refresh_submission
+
+    today = _today()
     for submission in submissions:
         submission.due_on = _deadline("acknowledge", tenant, local_day(submission.received_at))
+        refresh_submission(submission, tenant, today, fresh=True)
         record_activity("submission", submission=submission, reference=submission.reference,
                         form=submission.form_slug)
 
@@ -90,6 +94,9 @@ def on_filed(submission: Submission, tenant: Tenant) -> None:
     if index_submission_names is not None:
         index_submission_names(submission)
     submission.due_on = _deadline("acknowledge", tenant, local_day(submission.received_at))
+    from portal.casework.school_deadlines import refresh_submission
+
+    refresh_submission(submission, tenant, _today(), fresh=True)
     record_activity("submission", submission=submission, reference=submission.reference,
                     form=submission.form_slug)
 

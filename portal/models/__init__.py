@@ -10,6 +10,7 @@ from portal.models.letters import CaseTask, Letter
 from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
+from portal.models.school_deadline import SchoolDeadline
 from portal.models.school_return import ReturnReminder, SchoolReturn
 from portal.models.staff import ROLES, StaffUser
 from portal.models.submission import FormDraft, ReferenceCounter, Submission
@@ -21,4 +22,4 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
            "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
            "SchoolOfficerChange", "Letter", "CaseTask", "SchoolReturn",
-           "ReturnReminder"]
+           "ReturnReminder", "SchoolDeadline"]

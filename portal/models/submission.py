@@ -87,6 +87,10 @@ class Submission(TenantOwned, Timestamped, Base):
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: When the retention job removed the child's and sender's details (portal.casework.retention).
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The school sent this notice after a deadline it owns (portal.casework.school_deadlines):
+    #: the inbox's "late" flag.
+    school_late: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                              server_default=false())
 
 
 class ReferenceCounter(TenantOwned, Base):

@@ -214,6 +214,8 @@ def error_message(error: Mapping[str, Any], root: type[BaseModel] = Tenant) -> s
         return "must not be an empty list" if minimum == 1 else f"must list at least {minimum} items"
     if kind == "greater_than":
         return f"must be greater than {ctx.get('gt')} (found {_quote(value)})"
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more (found {_quote(value)})"
     if kind in _TYPE_MESSAGES:
         return f"{_TYPE_MESSAGES[kind]} (found {_quote(value)})"
     message = str(error.get("msg", ""))

@@ -607,12 +607,17 @@ class Threshold(Model):
     """A time limit of the council's policy, counted from an event (portal.casework.deadlines).
 
     ``owner`` says who must act by then: "council" (a deadline the council's officers are held
-    to, which can be overdue on a case), or "school" / "family" (shown for information: "the
-    school should have ... by")."""
+    to, which can be overdue on a case), or "school" / "family". A school-owned deadline is met
+    or late by the school's own notice: ``met_by_forms`` names the forms whose submission
+    fulfils it (met when it arrives on or before the due date, late after it;
+    portal.casework.school_deadlines). One with no such form is a step the school takes outside
+    the portal: shown until it falls due, then closed with that reason, never overdue.
+    ``days = 0`` is due on the day of the event itself (a deletion return is due no later than
+    the day the name is deleted)."""
 
     key: Key
     label: LocalText
-    days: int = Field(gt=0)
+    days: int = Field(ge=0)
     unit: ThresholdUnit
     from_event: Key
     source: Text
@@ -620,6 +625,19 @@ class Threshold(Model):
     #: Events that meet the deadline once they happen (e.g. the family's reply to a letter, or
     #: the next step taken when none came): it is then done, never overdue.
     met_by: list[Key] = []
+    #: For a school-owned deadline: the forms (of offered_forms) whose submission by the school
+    #: fulfils it.
+    met_by_forms: list[FormSlug] = []
+    #: For a school-owned deadline: only these forms' dates start it (a no-show's expected
+    #: first day, not a new pupil return's first day of attendance). Empty: any form's.
+    from_forms: list[FormSlug] = []
+
+    @model_validator(mode="after")
+    def _forms_for_schools(self) -> "Threshold":
+        if (self.met_by_forms or self.from_forms) and self.owner != "school":
+            raise _err("met_by_forms", "only a school-owned threshold (owner = \"school\") is "
+                       "met or started by a school's form")
+        return self
 
 
 class ReturnCadence(Model):
@@ -1258,6 +1276,12 @@ class Tenant(Model):
                     )
 
         _duplicates(problems, self.thresholds, "thresholds", "threshold")
+        for index, threshold in enumerate(self.thresholds):
+            for name in ("met_by_forms", "from_forms"):
+                for position, form in enumerate(getattr(threshold, name)):
+                    if form not in self.offered_forms:
+                        problems.append((("thresholds", index, name, position),
+                                         f"{_quote(form)} is not in offered_forms", form))
         for index, school_return in enumerate(self.returns):
             if school_return.form not in self.offered_forms:
                 problems.append((("returns", index, "form"), f"{_quote(school_return.form)} is not in offered_forms", school_return.form))

@@ -83,11 +83,12 @@ def test_who_must_act_is_read_from_each_policy(councils):
     owners = {slug: {t.key: t.owner for t in councils[slug].thresholds} for slug in SLUGS}
     assert owners["stockport"] == {"acknowledge": "council", "allocate": "council",
                                    "report_missing": "school", "recheck": "council",
-                                   "monthly_school_return": "school", "new_pupil_return": "school"}
+                                   "monthly_school_return": "school", "new_pupil_return": "school",
+                                   "deletion_notice": "school"}
     assert owners["liverpool"]["copp_review"] == "council"
     assert {key for key, owner in owners["liverpool"].items() if owner == "school"} == {
         "day_1_at_risk", "school_investigations", "ews_and_checklist", "cme_referral",
-        "leaver_notification", "no_show", "new_pupil_return"}
+        "leaver_notification", "no_show", "new_pupil_return", "deletion_notice"}
     assert owners["southwark"]["letter_reply"] == "council"  # the council passes it to Early Help
     assert owners["southwark"]["absence_notification"] == "school"
     assert owners["staffordshire"]["cme_referral"] == "school"

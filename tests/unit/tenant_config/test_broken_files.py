@@ -195,11 +195,11 @@ def test_routing_to_a_school_not_listed(files):
     assert problems_loading(path) == [f'{RCT}: routing[4].schools[0]: "6749999" is not in this council\'s [[schools]]']
 
 
-def test_threshold_days_must_be_positive_whole_number(files):
-    text = files.read("stockport").replace("days = 10\nunit", "days = 0\nunit").replace("days = 6\nunit", 'days = "six"\nunit')
+def test_threshold_days_must_be_a_whole_number_not_below_zero(files):
+    text = files.read("stockport").replace("days = 10\nunit", "days = -1\nunit").replace("days = 6\nunit", 'days = "six"\nunit')
     path = files.write("stockport", text)
     assert problems_loading(path) == [
-        f"{STK}: thresholds[0].days: must be greater than 0 (found 0)",
+        f"{STK}: thresholds[0].days: must be 0 or more (found -1)",
         f'{STK}: thresholds[1].days: must be a whole number (found "six")',
     ]
 
