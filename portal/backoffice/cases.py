@@ -171,6 +171,7 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
     today = service.today()
     council_deadlines, other_deadlines = service.deadlines_of(case, submissions, enquiries,
                                                                today)
+    school_deadlines = service.school_deadlines_of(case, submissions, enquiries, today)
     names = service.staff_names([case.officer_id, case.closed_by_id, case.opened_by_id])
     outcome = service.outcome_of(tenant, case.outcome_key)
     return render_template(
@@ -178,7 +179,9 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         form=failed[1] if failed is not None else None,
         submissions=submissions, checklist=service.checklist_state(case),
         timeline=service.timeline(case), deadlines=council_deadlines,
-        other_deadlines=other_deadlines, today=today, names=names,
+        other_deadlines=other_deadlines, school_deadlines=school_deadlines,
+        late_notices=[r for r in school_deadlines if r.state == "late"], today=today,
+        names=names,
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",
         outcome_names={o.key: service.label(o.label) for o in tenant.workflow.outcomes},

@@ -173,9 +173,13 @@ def _render_submission(submission, *, allocate_form=None, case_form=None, status
         (current_tenant.slug, submission.form_slug))
     sections = summary(definition, submission.answers, current_tenant) if definition else []
     from portal.casework.deletion import panel_for
+    from portal.casework.school_deadlines import from_rows, results_of_submission
 
+    school_deadlines = from_rows(current_tenant, results_of_submission(submission.id),
+                                 {submission.id: submission.reference})
     return render_template(
         "backoffice/submission.html", submission=submission, definition=definition,
+        school_deadlines=school_deadlines,
         panel=panel_for(submission, current_tenant, today=_today()),
         allocate_form=allocate_form or AllocateForm(formdata=None).fill(submission),
         case_form=case_form or _case_form(submission, suggestions), suggestions=suggestions,

@@ -11,6 +11,8 @@
   education, lost pupils.
 * ``/reports/board.pdf``: the period's report for the safeguarding board.
 * ``/reports/cases.csv``: every case of the council, one row each, streamed.
+* ``/reports/late-notices`` (+ ``.csv``): notices schools sent after the deadlines they own,
+  by term and by school (portal.reports.late_notices).
 
 Every page shown is audited as a view of a report, every download as an export. A bad period
 or census date shows the GOV.UK error summary and the message beside the field (400), never a
@@ -443,6 +445,37 @@ def dfe_return_finalise():
     audit.record("change", "report.dfe_return.finalise", "report", None)
     db.session.commit()
     return redirect(url_for("backoffice.dfe_return", **_census_args(census)), 303)
+
+
+# --- late notices ------------------------------------------------------------------------
+
+@backoffice_bp.get("/reports/late-notices")
+@staff_required(*REPORT_ROLES)
+@reads_from_replica
+def late_notices():
+    """Notices schools sent after the deadlines they own, by term and by school."""
+    from portal.casework.cases import form_name
+    from portal.reports.late_notices import late_notices as late
+
+    report = late(current_tenant, current_language())
+    audit.record_view("report.late_notices", "report", None)
+    return render_template("backoffice/reports/late_notices.html", report=report,
+                           form_name=form_name)
+
+
+@backoffice_bp.get("/reports/late-notices.csv")
+@staff_required(*REPORT_ROLES)
+@reads_from_replica
+def late_notices_csv():
+    from portal.reports.late_notices import late_notices as late
+
+    report = late(current_tenant, current_language())
+    audit.record("export", "report.late_notices.csv", "report", None)
+    db.session.commit()
+    return csv_response(to_csv([_("Term"), _("School"), _("School's DfE number"),
+                                _("Reference"), _("Deadline"), _("Due"), _("Received"),
+                                _("How late")], report.rows()),
+                        f"{current_tenant.slug}-late-notices-{_today()}.csv")
 
 
 # --- registers -----------------------------------------------------------------------------

@@ -40,6 +40,8 @@ PAGES = [
     ("board PDF", f"{BASE}/reports/board.pdf", YEAR),
     ("DfE return", f"{BASE}/reports/dfe-return", None),
     ("DfE return CSV", f"{BASE}/reports/dfe-return.csv", None),
+    ("late notices", f"{BASE}/reports/late-notices", None),
+    ("late notices CSV", f"{BASE}/reports/late-notices.csv", None),
 ]
 
 
@@ -81,7 +83,7 @@ def grown(tmp_path_factory):
 
 def _add_cases(app, state: dict, count: int) -> None:
     from portal.extensions import db
-    from portal.models import Activity, Case, Enquiry, Submission
+    from portal.models import Activity, Case, Enquiry, SchoolDeadline, Submission
     from portal.tenancy import tenant_id_for, tenant_scope, tenants
 
     rng = state["rng"]
@@ -91,6 +93,7 @@ def _add_cases(app, state: dict, count: int) -> None:
         outcomes = [o.key for o in tenant.workflow.outcomes if o.closes_case]
         checklist = [item.key for item in tenant.checklist]
         forms = list(tenant.offered_forms)
+        schools = [school.laestab for school in tenant.schools] + [None]
         officer_ids = [o["id"] for o in state["officers"]]
         with tenant_scope(tenant_id_for(SLUG)):
             for number in range(state["cases"] + 1, state["cases"] + count + 1):
@@ -129,6 +132,16 @@ def _add_cases(app, state: dict, count: int) -> None:
                     due_on=NOW.date() + timedelta(days=rng.randint(-5, 10)) if is_open else None)
                 db.session.add(submission)
                 db.session.flush()
+                late_rng = state.setdefault("late_rng", random.Random(29))  # the others' rows stay
+                if late_rng.random() < 0.3:  # a notice the school sent late (late notices report)
+                    due = received.date() - timedelta(days=late_rng.randint(1, 30))
+                    submission.school_late = True
+                    db.session.add(SchoolDeadline(
+                        case_id=case.id, submission_id=submission.id,
+                        threshold_key=late_rng.choice(("new_pupil_return", "deletion_notice")),
+                        state="late", event_date=due - timedelta(days=5), due_on=due,
+                        met_on=received.date(), days_late=(received.date() - due).days,
+                        school_laestab=late_rng.choice(schools), approximate=False))
                 db.session.add(Activity(at=opened + timedelta(hours=1), kind="note",
                                         case_id=case.id, submission_id=None,
                                         details={"text": "Phoned the school."}))

@@ -86,6 +86,8 @@ MATRIX: dict[str, set[str]] = {
     "GET /reports/registers/elective-home-education.csv": CASEWORK,
     "GET /reports/registers/lost-pupils": CASEWORK,
     "GET /reports/registers/lost-pupils.csv": CASEWORK,
+    "GET /reports/late-notices": CASEWORK,
+    "GET /reports/late-notices.csv": CASEWORK,
     # Officer accounts (portal.backoffice.users): the council administrator only.
     "GET /users": {"council_admin"},
     "GET /users/new": {"council_admin"},
