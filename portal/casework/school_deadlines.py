@@ -115,6 +115,11 @@ def _from_school(submission) -> bool:
     return referrer in (None, "", "school")
 
 
+def _answers_match(submission, wanted: Mapping[str, str]) -> bool:
+    answers = submission.answers or {}
+    return all(str(answers.get(key, "")) == value for key, value in wanted.items())
+
+
 def days_late(tenant: Tenant, threshold: Threshold, due: date, arrived: date) -> int:
     """How late, in the threshold's own days (school days for a school-day count)."""
     if arrived <= due:
@@ -146,6 +151,9 @@ def evaluate(tenant: Tenant, events: Mapping[str, date], submissions: Iterable, 
     for threshold in tenant.thresholds:
         if threshold.owner != "school":
             continue
+        if threshold.when_answers and not any(_answers_match(s, threshold.when_answers)
+                                              for s in subs):
+            continue  # it applies only to a notice with these answers
         if threshold.from_forms:  # only these forms' dates start it
             given = [_answer_events(s.answers, s.form_slug).get(threshold.from_event)
                      for s in subs if s.form_slug in threshold.from_forms]

@@ -631,10 +631,13 @@ class Threshold(Model):
     #: For a school-owned deadline: only these forms' dates start it (a no-show's expected
     #: first day, not a new pupil return's first day of attendance). Empty: any form's.
     from_forms: list[FormSlug] = []
+    #: For a school-owned deadline: it applies only to a notice with these answers, e.g.
+    #: ``{destination_known = "no"}`` (Liverpool: "a pupil left with no new school known").
+    when_answers: dict[Key, Text] = {}
 
     @model_validator(mode="after")
     def _forms_for_schools(self) -> "Threshold":
-        if (self.met_by_forms or self.from_forms) and self.owner != "school":
+        if (self.met_by_forms or self.from_forms or self.when_answers) and self.owner != "school":
             raise _err("met_by_forms", "only a school-owned threshold (owner = \"school\") is "
                        "met or started by a school's form")
         return self

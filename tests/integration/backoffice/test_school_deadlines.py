@@ -159,12 +159,13 @@ def test_a_notice_filed_after_its_due_date_is_flagged_and_reported_late_by_schoo
 
     # Liverpool: a deletion return filed on Thursday 5 November for a deletion on Monday
     # 2 November is late (the name may not be deleted before the council is told); the same
-    # notice tells the CME Pupil Tracking Officer within 10 school days of the last day of
-    # attendance (19 October), so that one is met.
+    # notice, for a pupil with no new school known, tells the CME Pupil Tracking Officer within
+    # 10 school days of the last day of attendance (19 October), so that one is met.
     clock["now"] = _at(date(2026, 11, 5))
     reference = _file(app, checked_client(app.test_client()), "liverpool", "change-to-register", {
         "change_type": {"change_type": "deletion"},
         "deletion_ground": {"deletion_ground": "moved-away"},
+        "destination_known": {"destination_known": "no"},
         "last_attendance": _date_fields("last_attendance", date(2026, 10, 19)),
         "intended_deletion_date": _date_fields("intended_deletion_date", date(2026, 11, 2))})
     submission_id = _submission_id(app, "liverpool", reference)
@@ -278,3 +279,33 @@ def test_the_councils_own_calendars_set_the_due_dates(app):
     assert stockport["report_missing"] == date(2026, 9, 16)
     # Liverpool: day 1 is Tuesday 1 September, day 6 Tuesday 8 September.
     assert liverpool["ews_and_checklist"] == date(2026, 9, 8)
+
+
+def test_a_step_for_some_notices_only_applies_to_those(app):
+    """Liverpool's leaver notification is for "a pupil left with no new school known": a
+    deletion notice whose new school is known, sent 15 school days after the last day of
+    attendance, is not late for it (its deletion return is met)."""
+    from types import SimpleNamespace
+
+    from portal.casework.deadlines import submission_events
+    from portal.casework.school_deadlines import evaluate
+    from portal.tenancy import tenants
+
+    def notice(destination_known: str):
+        return SimpleNamespace(
+            id=1, reference="LIV-2026-000001", form_slug="change-to-register",
+            received_at=datetime(2026, 11, 16, 10, 0, tzinfo=UTC), acknowledged_at=None,
+            officer_id=None, allocated_at=None, school_laestab=None,
+            answers={"change_type": "deletion", "last_attendance": "2026-10-19",
+                     "intended_deletion_date": "2026-11-20",
+                     "destination_known": destination_known})
+
+    with app.app_context():
+        liverpool = tenants()["liverpool"]
+        results = {}
+        for known in ("yes", "no"):
+            item = notice(known)
+            results[known] = {r.key: r.state for r in evaluate(
+                liverpool, submission_events(item), [item], date(2026, 11, 16))}
+    assert results["yes"] == {"deletion_notice": "met"}
+    assert results["no"] == {"deletion_notice": "met", "leaver_notification": "late"}
