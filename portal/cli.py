@@ -28,8 +28,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(casework_cli)
     app.cli.add_command(retention_cli)
     from portal.outbox.cli import outbox_cli
+    from portal.returns.cli import returns_cli
 
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(returns_cli)
     from portal.platform.cli import platform_cli
 
     app.cli.add_command(platform_cli)

@@ -45,7 +45,8 @@ KIND_NAMES = {"acknowledgement": _l("Acknowledgement to the sender"),
               "urgent_alert": _l("Urgent alert to the duty address"),
               "officer_allocation": _l("New work to a school's named officer"),
               "referrer_outcome": _l("The outcome to the sender"),
-              "secure_message": _l("Secure message to a social worker or lead professional")}
+              "secure_message": _l("Secure message to a social worker or lead professional"),
+              "return_reminder": _l("Reminder to a school of a return not received")}
 
 
 @backoffice_bp.get("/emails")
@@ -79,4 +80,4 @@ def retry_email(message_id: int):
 
 # The back-office's pages, a module each; importing them registers their routes.
 from portal.backoffice import (audit, cases, inbox, letters, notices,  # noqa: E402,F401
-                                reports, school_officers, users)
+                                reports, returns, school_officers, users)

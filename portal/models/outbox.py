@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 
 KINDS = ("acknowledgement", "team_notification", "urgent_alert", "case_acknowledgement", "notice",
-         "other", "officer_allocation", "referrer_outcome", "secure_message")
+         "other", "officer_allocation", "referrer_outcome", "secure_message",
+         "return_reminder")
 STATUSES = ("pending", "sending", "sent", "dead")
 LANGUAGES = ("en", "cy")
 

@@ -250,6 +250,29 @@ def queue_officer_allocation(*, tenant: Tenant, officer, references: list[str]) 
                 subject=subject, body=body, reference=references[0])
 
 
+def queue_return_reminder(*, tenant: Tenant, to: str, label, form_slug: str, period,
+                          school_name: str) -> OutboxMessage | None:
+    """To a school whose periodic return for ``period`` is overdue (portal.returns.reminders):
+    the return's name, the period, the due day and the link to send it. Bilingual for a council
+    that offers Welsh, as the school may read either."""
+    from portal.i18n import format_date
+
+    if not is_sendable_address(to):
+        return None
+    base = current_app.config["PORTAL_SETTINGS"].portal_base_url.rstrip("/")
+    link = f"{base}/{tenant.slug}/returns/{form_slug}"
+
+    def words(lang: str) -> Mapping:
+        return wording.return_reminder(
+            tenant, school_name=school_name, label=label.get(lang), link=link, language=lang,
+            start=format_date(period.start, "d MMMM yyyy"), end=format_date(period.end, "d MMMM yyyy"),
+            due=format_date(period.due, "d MMMM yyyy"))
+
+    subject, body, language = _bilingual("return_reminder", tenant, words)
+    return _add(tenant=tenant, to=to, kind="return_reminder", language=language,
+                subject=subject, body=body, reference=None)
+
+
 def queue_referrer_outcome(*, tenant: Tenant, submission, outcome: str) -> OutboxMessage | None:
     """To the sender of a submission whose case reached an outcome: the reference and the
     outcome's category (`outcome`, already in the sender's language). Nothing else."""

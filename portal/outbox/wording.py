@@ -231,3 +231,22 @@ def referrer_outcome(tenant: Tenant, *, reference: str, outcome: str, language: 
                     "portal. To keep the child safe, it does not include any of their details."),
         **_contact_lines(tenant, language),
     }
+
+
+def return_reminder(tenant: Tenant, *, school_name: str, label: str, start: str, end: str,
+                    due: str, link: str, language: str) -> dict:
+    """To a school that has not sent a periodic return the council asks for: which return,
+    for which period, when it was due, and where to send it. No pupil is named."""
+    return {
+        "subject": _("Reminder: %(return)s not yet received", **{"return": label}),
+        "greeting": _("To the office of %(school)s,", school=school_name),
+        "missing": _("%(council)s has not yet received your %(return)s for %(start)s to "
+                     "%(end)s. It was due by %(due)s.", council=tenant.display_name(language),
+                     start=start, end=end, due=due, **{"return": label}),
+        "nil": _("If no pupil needs to be on it, send it with no pupils so that we know."),
+        "link": _("Send it here: %(link)s", link=link),
+        "footer": _("This email was sent automatically by the children missing education "
+                    "portal because no return from your school for this period has reached "
+                    "us. If you sent one, please reply to tell us."),
+        **_contact_lines(tenant, language),
+    }

@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from wtforms import FieldList, Form, FormField, HiddenField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField
 
 from forms.builder import ITEMS, make_field, serialise
 from forms.registry import GovRadioField
@@ -294,6 +294,52 @@ def return_upload(form_slug: str):
     school = {q.key: serialise(form[q.key].data) for q in definition.school_questions()}
     return _file(definition, school, checked.rows, checked.numbers, kind,
                  form.return_token.data, lambda: _upload_context(definition, form, 503))
+
+
+# --- nothing to report this period -------------------------------------------------------------
+
+def _none_form_class(definition: FormDefinition):
+    return type("ReturnNoneForm", (FlaskForm,), {
+        **_school_fields(definition), "return_token": HiddenField(),
+        "confirm": BooleanField(_("No pupil of our school needs to be on this return for the "
+                                  "period"))})
+
+
+def _none_context(definition, form, period, status=200):
+    return render_template("public/return_none.html", definition=definition, form=form,
+                           config=current_tenant.school_return(definition.slug), period=period,
+                           school_questions=definition.school_questions(),
+                           database_down=status == 503), status
+
+
+@council_bp.route("/returns/<form_slug>/none", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
+@public
+def return_none(form_slug: str):
+    """A return with no pupils, for a return the council asks for at set times: the school
+    says it has nobody to report, and is not reminded (portal.returns.reminders)."""
+    from portal.rules.returns import latest_period
+
+    definition = return_or_404(form_slug)
+    config = current_tenant.school_return(form_slug)
+    period = latest_period(config.cadence, _today(), current_tenant.calendar.school_calendar())
+    if period is None:
+        abort(404)
+    form_class = _none_form_class(definition)
+    if request.method == "GET":
+        return _none_context(definition, form_class(formdata=None, data={
+            **school_prefill(), "return_token": secrets.token_urlsafe(32)}), period)
+    form = form_class()
+    valid = form.validate()
+    if not form.confirm.data:
+        form.confirm.errors = [_("Confirm that no pupil of your school needs to be on this "
+                                 "return")]
+        valid = False
+    if not valid:
+        return _none_context(definition, form, period)
+    school = {q.key: serialise(form[q.key].data) for q in definition.school_questions()}
+    return _file(definition, school, [], [], "none", form.return_token.data,
+                 lambda: _none_context(definition, form, period, 503))
 
 
 # --- filing and the confirmation ---------------------------------------------------------------

@@ -28,7 +28,7 @@ from portal.submissions.store import add_submission
 from portal.tenant_config import Tenant
 
 LONDON = ZoneInfo("Europe/London")
-SOURCES = ("rows", "csv", "ctf")
+SOURCES = ("rows", "csv", "ctf", "none")  # none: nothing to report this period
 LOST_PUPIL = "XXXXXXX"
 
 

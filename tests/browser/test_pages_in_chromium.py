@@ -18,6 +18,13 @@ def council_pages(app) -> list[str]:
             pages += [f"/{slug}/{suffix}", f"/{slug}/contacts{suffix}",
                       f"/{slug}/accessibility{suffix}", f"/{slug}/privacy{suffix}"]
             pages += [f"/{slug}/forms/{form}{suffix}" for form in tenant.offered_forms]
+            # the schools' returns: the list, each return's start page, and the pages of the
+            # first that has a cadence (typing rows, uploading, nothing to report)
+            pages += [f"/{slug}/returns{suffix}"]
+            pages += [f"/{slug}/returns/{item.form}{suffix}" for item in tenant.returns]
+            periodic = [item.form for item in tenant.returns if item.cadence.kind != "on_event"]
+            pages += [f"/{slug}/returns/{form}/{step}{suffix}" for form in periodic[:1]
+                      for step in ("rows", "upload", "none")]
     return pages
 
 

@@ -100,6 +100,7 @@ MATRIX: dict[str, set[str]] = {
     "POST /users/<int:user_id>/role": {"council_admin"},
     # The school -> named officer table (portal.backoffice.school_officers): the administrator
     # keeps it; the offer to move a school's open work is the administrator's or a manager's.
+    "GET /returns": EVERYONE,
     "GET /school-officers": {"council_admin"},
     "POST /school-officers/import": {"council_admin"},
     "GET /school-officers/<laestab>": {"council_admin"},
