@@ -1,13 +1,13 @@
 """the outbox's reminder to a school whose periodic return is overdue (portal/returns/reminders.py)
 
 Revision ID: 0080
-Revises: 0033
+Revises: 0040
 Create Date: 2026-12-05
 """
 from alembic import op
 
 revision = "0080"
-down_revision = "0033"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
