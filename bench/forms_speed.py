@@ -164,6 +164,7 @@ def main() -> None:
     url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "PUBLIC_FORM_LIMIT": "1000000 per hour",
+           "PUBLIC_DRAFT_LIMIT": "1000000 per hour", "PUBLIC_ADDRESS_CEILING": "1000000 per hour",
            "PUBLIC_SEARCH_LIMIT": "1000000 per minute", "SECRET_KEY": uuid.uuid4().hex * 2}
     server = None
     try:

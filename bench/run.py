@@ -165,6 +165,8 @@ class Server:
     def __init__(self, url: str):
         self.port = forms_speed.free_port()
         env = {**os.environ, "DATABASE_URL": url, "PUBLIC_FORM_LIMIT": "1000000 per hour",
+               "PUBLIC_DRAFT_LIMIT": "1000000 per hour",
+               "PUBLIC_ADDRESS_CEILING": "1000000 per hour",
                "PUBLIC_SEARCH_LIMIT": "1000000 per minute",
                "SECRET_KEY": uuid.uuid4().hex * 2}
         self.process = subprocess.Popen(

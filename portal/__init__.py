@@ -40,8 +40,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now,
     _register_cli(app)
     if settings.is_production:
         _refuse_demo_accounts(app)
+    if settings.trusted_proxy_addresses:
+        # The client's address from X-Forwarded-For only through the proxies named.
+        from portal.limits import TrustedProxies, parse_networks
+
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app, parse_networks(settings.trusted_proxy_addresses))
     if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+        # With TRUSTED_PROXY_ADDRESSES set, the client's address is theirs to say (x_for=0).
+        x_for = 0 if settings.trusted_proxy_addresses else settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for,
                                 x_proto=settings.trusted_proxies,
                                 x_host=settings.trusted_proxies)  # type: ignore[method-assign]
     return app

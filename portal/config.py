@@ -43,6 +43,31 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def _networks(env: Mapping[str, str], name: str) -> str:
+    """A comma-separated list of addresses or networks (``10.0.0.0/8, 127.0.0.1``), checked."""
+    from portal.limits import parse_networks
+
+    raw = (env.get(name) or "").strip()
+    try:
+        parse_networks(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name}: {exc}") from exc
+    return raw
+
+
+def _limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit such as ``250 per hour``, refused at start-up rather than at the first
+    request when it cannot be read."""
+    from limits import parse_many
+
+    raw = (env.get(name) or "").strip() or default
+    try:
+        parse_many(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a rate such as '250 per hour', not {raw!r}") from exc
+    return raw
+
+
 def _smtp_in_clear(url: str) -> bool:
     """A plain smtp:// URL to anywhere but this machine (a local relay may take plain SMTP)."""
     from urllib.parse import urlsplit
@@ -64,9 +89,16 @@ class Settings:
     rate_limit_storage: str = "memory://"
     rate_limit_key_prefix: str = ""
     public_search_limit: str = "120 per minute"
-    public_form_limit: str = "300 per hour"
+    # Notices started per address: a large school's or trust's shared office files 200+ an hour.
+    public_form_limit: str = "250 per hour"
+    # Every POST of one draft (one notice, one return being typed): portal/limits.py.
+    public_draft_limit: str = "200 per hour"
+    # Every public form POST from one address, whatever the draft: a ceiling for robots only.
+    public_address_ceiling: str = "5000 per hour"
     session_cookie_secure: bool = False
     trusted_proxies: int = 0
+    # The proxies whose X-Forwarded-For names the client (portal.limits.TrustedProxies).
+    trusted_proxy_addresses: str = ""
     # Email (portal.outbox): SMTP_URL or GOV.UK Notify; outside production, a local capture.
     notify_api_key: str | None = None
     notify_template_id: str | None = None
@@ -103,10 +135,14 @@ class Settings:
             rate_limit_storage=(env.get("RATELIMIT_STORAGE_URL") or env.get("RATELIMIT_STORAGE_URI")
                                 or cls.rate_limit_storage),
             rate_limit_key_prefix=env.get("RATELIMIT_KEY_PREFIX") or "",
-            public_search_limit=env.get("PUBLIC_SEARCH_LIMIT") or cls.public_search_limit,
-            public_form_limit=env.get("PUBLIC_FORM_LIMIT") or cls.public_form_limit,
+            public_search_limit=_limit(env, "PUBLIC_SEARCH_LIMIT", cls.public_search_limit),
+            public_form_limit=_limit(env, "PUBLIC_FORM_LIMIT", cls.public_form_limit),
+            public_draft_limit=_limit(env, "PUBLIC_DRAFT_LIMIT", cls.public_draft_limit),
+            public_address_ceiling=_limit(env, "PUBLIC_ADDRESS_CEILING",
+                                          cls.public_address_ceiling),
             session_cookie_secure=_bool(env.get("SESSION_COOKIE_SECURE"), default=production),
             trusted_proxies=_int(env, "TRUSTED_PROXIES", 0),
+            trusted_proxy_addresses=_networks(env, "TRUSTED_PROXY_ADDRESSES"),
             notify_api_key=env.get("NOTIFY_API_KEY") or None,
             notify_template_id=env.get("NOTIFY_TEMPLATE_ID") or None,
             notify_base_url=env.get("NOTIFY_BASE_URL") or cls.notify_base_url,

@@ -67,9 +67,11 @@ def make_settings(database_url: str, **changes) -> Settings:
                               "TENANTS_DIR": str(ROOT / "tenants")})
     from dataclasses import replace
     # One address (127.0.0.1) sends every test's requests: the limits are tested on their own.
-    limits = {"public_form_limit": "100000 per hour", "public_search_limit": "100000 per hour"}
+    limits = {key: "100000 per hour" for key in (
+        "public_form_limit", "public_search_limit", "public_draft_limit", "public_address_ceiling")}
     extra = {key: "100000 per minute" for key in (
         "staff_sign_in_limit", "staff_set_up_limit", "platform_sign_in_limit",
+        "staff_sign_in_account_limit", "platform_sign_in_account_limit",
         "notice_code_limit", "notice_open_limit")}
     extra.update(changes.pop("extra", {}))
     return replace(base, **{**limits, **changes, "extra": {**base.extra, **extra}})

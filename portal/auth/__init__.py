@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from portal.access import public, staff_required
 from portal.auth.sessions import current_row, end_current_session, now, start_session
 from portal.extensions import db, limiter
+from portal.limits import sign_in_account
 from portal.models import StaffUser
 from portal.tenancy import council_blueprint, current_tenant_id
 
@@ -103,6 +104,7 @@ def _can_sign_in(user: StaffUser | None) -> bool:
 
 @auth_bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
+@sign_in_account()
 @public
 def sign_in():
     if current_user.is_authenticated and current_user.tenant_id == current_tenant_id():

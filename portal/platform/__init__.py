@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from forms import validators as v
 from portal.access import public
 from portal.extensions import db, limiter
+from portal.limits import sign_in_account
 from portal.models.platform import PlatformAdmin
 from portal.platform.sessions import (MAX_FAILED_ATTEMPTS, accepted_step, current_admin,
                                       current_row, end_current_session, now, password_matches,
@@ -86,6 +87,7 @@ def _failed(admin: PlatformAdmin) -> None:
 
 @platform_bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
+@sign_in_account("platform_sign_in_account_limit")
 @public
 def sign_in():
     if current_admin() is not None:

@@ -19,7 +19,8 @@ from forms.journey import (CHECK, first_incomplete_page, is_urgent, next_page_ke
                            page_by_key, previous_page_key, summary, visible_questions)
 from forms.schema import FormDefinition, Page
 from portal.access import public
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.limits import public_filing
 from portal.i18n import current_language
 from portal.models.submission import Submission
 from portal.public.council import council_bp
@@ -48,10 +49,6 @@ def definition_or_404(form_slug: str) -> FormDefinition:
     return definition
 
 
-def _form_limit() -> str:
-    return current_app.config["PORTAL_SETTINGS"].public_form_limit
-
-
 # --- start -----------------------------------------------------------------------------------
 
 @council_bp.get("/forms/<form_slug>")
@@ -62,7 +59,7 @@ def form_start(form_slug: str):
 
 
 @council_bp.post("/forms/<form_slug>")
-@limiter.limit(_form_limit)
+@public_filing(starts_a_notice=True)
 @public
 def form_begin(form_slug: str):
     definition = definition_or_404(form_slug)
@@ -100,7 +97,7 @@ def _page_context(definition: FormDefinition, page: Page, answers: dict, form) -
 
 
 @council_bp.route("/forms/<form_slug>/<page_key>", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@public_filing()
 @public
 def form_page(form_slug: str, page_key: str):
     definition = definition_or_404(form_slug)
@@ -214,7 +211,7 @@ def form_check(form_slug: str):
 
 
 @council_bp.post("/forms/<form_slug>/check")
-@limiter.limit(_form_limit)
+@public_filing()
 @public
 def form_send(form_slug: str):
     definition = definition_or_404(form_slug)
@@ -292,7 +289,7 @@ def form_receipt(form_slug: str):
 # --- inline checks (htmx) ---------------------------------------------------------------------
 
 @council_bp.post("/forms/check/<kind>")
-@limiter.limit(_form_limit)
+@public_filing()
 @public
 def check_field(kind: str):
     """As a UPN or DfE number is typed: is it well formed, and which school is it?"""

@@ -25,7 +25,8 @@ from forms.builder import ITEMS, make_field, serialise
 from forms.registry import GovRadioField
 from forms.schema import FormDefinition, Page, Repeat
 from portal.access import public
-from portal.extensions import db, limiter
+from portal.extensions import db
+from portal.limits import public_filing
 from portal.i18n import current_language
 from portal.models.school_return import SchoolReturn
 from portal.public.council import council_bp
@@ -46,10 +47,6 @@ def _now() -> datetime:
 
 def _today() -> date:
     return _now().astimezone(LONDON).date()
-
-
-def _form_limit() -> str:
-    return current_app.config["PORTAL_SETTINGS"].public_form_limit
 
 
 def return_or_404(form_slug: str) -> FormDefinition:
@@ -160,7 +157,7 @@ def _rows_context(definition, form, status=200):
 
 
 @council_bp.route("/returns/<form_slug>/rows", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@public_filing()
 @public
 def return_rows(form_slug: str):
     definition = return_or_404(form_slug)
@@ -233,7 +230,7 @@ def _upload_context(definition, form, status=200, row_errors=None):
 
 
 @council_bp.route("/returns/<form_slug>/upload", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@public_filing()
 @public
 def return_upload(form_slug: str):
     definition = return_or_404(form_slug)
@@ -313,7 +310,7 @@ def _none_context(definition, form, period, status=200):
 
 
 @council_bp.route("/returns/<form_slug>/none", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@public_filing()
 @public
 def return_none(form_slug: str):
     """A return with no pupils, for a return the council asks for at set times: the school

@@ -106,6 +106,7 @@ def _env(database_url: str, smtp_url: str, prefix: str, **extra) -> dict[str, st
         "SECRET_KEY": "scale-out-test-" + prefix + "-0123456789abcdef",
         "SMTP_URL": smtp_url, "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0",
         "RATELIMIT_KEY_PREFIX": prefix, "PUBLIC_FORM_LIMIT": "100000 per hour",
+        "PUBLIC_ADDRESS_CEILING": "1000000 per hour",
         "PUBLIC_SEARCH_LIMIT": "5 per minute", "DEMO_ACCOUNTS": "0", **extra})
     return env
 
