@@ -72,7 +72,9 @@ def test_an_officer_works_an_urgent_referral_to_its_outcome(browser, app, live_s
     smtp_url, smtp_inbox = smtp_server
     manager = make_officer(app, SLUG, role="manager")
     now = datetime.now(timezone.utc)
-    older = make_submission(app, SLUG, received_at=now - timedelta(days=2), first="Older",
+    # Two weeks old: overdue to acknowledge whatever day of the week the test runs (two days
+    # before a Sunday is a Friday, due on the Monday: the test failed at weekends).
+    older = make_submission(app, SLUG, received_at=now - timedelta(days=14), first="Older",
                             last="Referralchild")
     urgent = make_submission(app, SLUG, received_at=now, urgent=True, first="Urgent",
                              last="Browserchild", sender_email="head@school.test.invalid")
