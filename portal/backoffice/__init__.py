@@ -80,4 +80,4 @@ def retry_email(message_id: int):
 
 # The back-office's pages, a module each; importing them registers their routes.
 from portal.backoffice import (audit, cases, inbox, letters, notices,  # noqa: E402,F401
-                                reports, returns, school_officers, users)
+                                panels, reports, returns, school_officers, users)

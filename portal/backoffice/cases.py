@@ -158,6 +158,15 @@ def _blank_forms(case: Case) -> dict[str, FlaskForm]:
             for name, form_class in FORMS.items()}
 
 
+def _panels_here(tenant, case: Case, today):
+    """The panels whose list the case is on, with its next review (portal.casework.panels)."""
+    if not tenant.panels or case.status != service.OPEN:
+        return []
+    from portal.casework.panels import panels_of_case
+
+    return panels_of_case(tenant, case.id, today)
+
+
 def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, status: int = 200):
     """The case page (after an audit row saying who looked at it), with a form that failed
     validation, if any, showing its errors and what was typed."""
@@ -181,6 +190,7 @@ def render_case(case: Case, *, failed: tuple[str, FlaskForm] | None = None, stat
         timeline=service.timeline(case), deadlines=council_deadlines,
         other_deadlines=other_deadlines, school_deadlines=school_deadlines,
         late_notices=[r for r in school_deadlines if r.state == "late"], today=today,
+        panels_here=_panels_here(tenant, case, today),
         names=names,
         stage=service.stage_label(tenant, case.stage_key),
         outcome=service.label(outcome.label) if outcome else "",

@@ -505,6 +505,10 @@ def _activity_detail(activity: Activity, tenant: Tenant, references: dict[int, s
         return outcome
     if kind == "reopened":
         return d.get("reason") or reference
+    if kind == "panel":
+        from portal.casework.panels import decision_detail
+
+        return decision_detail(tenant, d)
     if kind == "details":
         return _("Reason code: %(code)s. Whereabouts known: %(known)s.",
                  code=d.get("reason_code") or _("Not recorded"),

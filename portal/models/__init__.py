@@ -7,6 +7,7 @@ from portal.models.base import Base, TenantOwned, Timestamped
 from portal.models.notice import IncomingNotice, NoticeLink, NoticeReply, OutgoingNotice
 from portal.models.outbox import OutboxMessage
 from portal.models.letters import CaseTask, Letter
+from portal.models.panels import PanelDecision
 from portal.models.people import SchoolOfficer, SchoolOfficerChange
 from portal.models.platform import (DirectoryContact, DirectoryContactChange, PlatformAdmin,
                                     PlatformSession)
@@ -22,4 +23,4 @@ __all__ = ["Base", "TenantOwned", "Timestamped", "TenantRow", "StaffUser", "ROLE
            "OutgoingNotice", "NoticeReply", "IncomingNotice", "NoticeLink", "PlatformAdmin",
            "PlatformSession", "DirectoryContact", "DirectoryContactChange", "SchoolOfficer",
            "SchoolOfficerChange", "Letter", "CaseTask", "SchoolReturn",
-           "ReturnReminder", "SchoolDeadline"]
+           "ReturnReminder", "SchoolDeadline", "PanelDecision"]

@@ -172,6 +172,22 @@ def children_out_of_provision(tenant: Tenant, today: date, language: str) -> Reg
         select(Case.id, Case.status, Case.opened_at, Case.officer_id, Case.whereabouts_known,
                Case.child_first_name, Case.child_last_name, Case.child_dob, Case.urgent,
                Case.stage_key, Case.team_key).where(Case.status == "open")).all()
+    # A council whose panel keeps this register (Liverpool's Children Out of Provision Panel):
+    # the children the panel has on its list, with their next review, not every open case.
+    panel = next((p for p in tenant.panels if p.keeps_register == "children-out-of-provision"), None)
+    reviews: dict[int, date | None] = {}
+    columns, title, summary = COPP_COLUMNS, TITLES["children-out-of-provision"], \
+        SUMMARIES["children-out-of-provision"]
+    if panel is not None:
+        from portal.casework import panels
+
+        reviews = {item.case_id: item.review_on for item in panels.register(tenant, panel, today)}
+        cases = [case for case in cases if case.id in reviews]
+        columns = COPP_COLUMNS + [Column("next_review", _l("Next review at the panel"))]
+        title = panel.name.get(language)
+        summary = _l("The children the panel has on its list now, each with the meeting it "
+                     "next reviews them at: open cases that meet the panel's criteria, and "
+                     "those it set a review for. Use it as the pack for the panel.")
     submissions = _rows_by_case(
         select(Submission.case_id, Submission.received_at, Submission.acknowledged_at,
                Submission.officer_id, Submission.allocated_at, Submission.answers)
@@ -222,11 +238,11 @@ def children_out_of_provision(tenant: Tenant, today: date, language: str) -> Reg
             "next_step_due": step[1] if step else None,
             "next_step_state": states[step[2]] if step else "",
             "state_key": step[2] if step else None,
+            "next_review": reviews.get(case.id),
             "_sort": (not case.urgent, step[1] if step else date.max, case.id),
         })
     rows.sort(key=lambda row: row.pop("_sort"))
-    return Register("children-out-of-provision", str(TITLES["children-out-of-provision"]),
-                    str(SUMMARIES["children-out-of-provision"]), COPP_COLUMNS, rows)
+    return Register("children-out-of-provision", str(title), str(summary), columns, rows)
 
 
 # --- elective home education ----------------------------------------------------------------

@@ -885,6 +885,51 @@ class LetterTemplate(Model):
         return self
 
 
+PanelFlag = Literal["urgent", "whereabouts_unknown", "lost"]
+
+
+class PanelCriteria(Model):
+    """When an open case comes to a panel: any one of these (none set: never by itself; a case
+    the panel set a review for comes back at that review whatever these say)."""
+
+    #: The case is at one of these stages of [workflow].
+    stages: list[Key] = []
+    #: The case counts as missing education by the council's own definition
+    #: (portal.casework.cme_definition) at the meeting.
+    counts_as_cme: bool = False
+    #: The child has been missing at least this many calendar days at the meeting (from the
+    #: day missing, else the day the case was opened).
+    days_missing: int | None = Field(default=None, gt=0, le=3650)
+    #: The case carries one of these flags.
+    flags: list[PanelFlag] = []
+
+
+class Panel(Model):
+    """A meeting of named people that reviews cases at a set cadence (Liverpool's Children Out
+    of Provision Panel, every fortnight): the back-office shows the next meeting's agenda, an
+    agenda PDF for the members, and records each case's decision, actions and next review."""
+
+    key: Key
+    name: LocalText
+    #: Who sits on the panel (shown on the agenda and its PDF).
+    members: list[LocalText] = Field(min_length=1)
+    #: The first meeting; then every `every_weeks` weeks on the same weekday.
+    first_meeting: date
+    every_weeks: int = Field(default=2, gt=0, le=13)
+    criteria: PanelCriteria
+    #: The register that lists the children currently brought to this panel (instead of every
+    #: open case), e.g. "children-out-of-provision".
+    keeps_register: Literal["children-out-of-provision"] | None = None
+    source: Text
+
+    @model_validator(mode="after")
+    def _weekday(self) -> "Panel":
+        if self.first_meeting.weekday() > 4:
+            _raise_problems("Panel", [(("first_meeting",), "is a weekend day: a panel meets "
+                                       "on a weekday", self.first_meeting.isoformat())])
+        return self
+
+
 class Stage(Model):
     key: Key
     label: LocalText
@@ -1204,6 +1249,7 @@ class Tenant(Model):
     retention: Retention = Retention()
     checklist: list[ChecklistItem] = Field(min_length=1)
     letters: list[LetterTemplate] = []
+    panels: list[Panel] = []
     workflow: Workflow
     dfe_return: DfeReturnSettings = Field(default_factory=DfeReturnSettings)
     ehe: EheSettings = Field(default_factory=EheSettings)
@@ -1309,6 +1355,18 @@ class Tenant(Model):
             if follow is not None and follow.stage and follow.stage not in stage_keys:
                 problems.append((("letters", index, "on_no_reply", "stage"), f"{_quote(follow.stage)} is not the key of any stage in [workflow]", follow.stage))
         _duplicates(problems, self.returns, "returns", "return", attr="form")
+        _duplicates(problems, self.panels, "panels", "panel")
+        registers = set()
+        for index, panel in enumerate(self.panels):
+            for position, stage in enumerate(panel.criteria.stages):
+                if stage not in stage_keys:
+                    problems.append((("panels", index, "criteria", "stages", position),
+                                     f"{_quote(stage)} is not the key of any stage in [workflow]", stage))
+            if panel.keeps_register is not None:
+                if panel.keeps_register in registers:
+                    problems.append((("panels", index, "keeps_register"),
+                                     f"{_quote(panel.keeps_register)} already lists another panel's children", panel.keeps_register))
+                registers.add(panel.keeps_register)
         problems.extend(self.deletion.check(self.nation))
         checklist_keys = {item.key for item in self.checklist}
         if self.cme_definition is not None:

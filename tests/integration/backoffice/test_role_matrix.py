@@ -69,6 +69,11 @@ MATRIX: dict[str, set[str]] = {
     "GET /notices/received/<int:incoming_id>": CASEWORK,
     "POST /notices/received/<int:incoming_id>/acknowledge": CASEWORK,
     "POST /notices/received/<int:incoming_id>/answer": CASEWORK,
+    # Panels (portal.backoffice.panels): the panel and meeting are query fields.
+    "GET /panels": CASEWORK,
+    "GET /panels/agenda": CASEWORK,
+    "GET /panels/agenda.pdf": CASEWORK,
+    "POST /panels/decision": CASEWORK,
     "GET /reports": CASEWORK,
     "GET /reports/figures.csv": CASEWORK,
     "GET /reports/established.csv": CASEWORK,
