@@ -36,10 +36,25 @@ from portal.rules import consent as rules
 from portal.tenant_config.schema import Tenant
 
 LONDON = ZoneInfo("Europe/London")
+
+
+class _Translated:
+    """A sentence of ours where the deadlines want a council's text (``.get(language)``)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def get(self, _language: str | None = None) -> str:
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
 CONDITION = "la_consent"
 #: The case deadline (portal.casework.deadlines.DATED_DEADLINES).
 EVENT = "consent_decision"
-LABEL = _l("Decide whether the council consents to the child being educated at home")
+LABEL = _Translated(_l("Decide whether the council consents to the child being educated at home"))
 SOURCE = ("Education Act 1996 s.434A (Children's Wellbeing and Schools Act 2026 s.37); "
           "School Attendance (Pupil Registration) (England) Regulations 2024 reg 9(1)(f); "
           "Education (Pupil Registration) (Wales) Regulations 2010 reg 8(2)")
