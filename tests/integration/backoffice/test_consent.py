@@ -284,7 +284,7 @@ def test_a_welsh_council_records_the_decision_and_tells_the_school_in_welsh_then
     ({"consent_decision": "granted", "consent_reasons": "x" * 5001}, "consent_reasons", "5000"),
     ({"consent_decision": "maybe", "consent_reasons": "Reasons"}, "consent_decision", None),
     ({"consent_decision": ["granted", "refused"], "consent_reasons": "Reasons"}, None, None),
-    ({"consent_decision": "granted", "consent_reasons": "\x00\x01\ud800 reasons"}, None, None),
+    ({"consent_decision": "granted", "consent_reasons": "\x00\x01\ue000 reasons"}, None, None),
 ])
 def test_bad_input_is_an_error_beside_the_field_and_nothing_is_stored(
         app, checked_client, data, field, message):
