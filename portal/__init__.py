@@ -177,6 +177,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.letters import register as register_letters
 
     register_letters()  # a letter's reply and a case's open tasks as deadlines
+    from portal.casework.consent import register as register_consent
+
+    register_consent()  # a pending consent decision (home education) as a deadline
     if not app.config["PORTAL_SETTINGS"].is_production:
         # Development only: the captured outgoing emails at /_dev/mail.
         from portal.outbox.dev import dev_mail_bp

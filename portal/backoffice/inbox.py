@@ -11,7 +11,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.access import staff_required
@@ -136,6 +136,26 @@ class CaseChoiceForm(FlaskForm):
                       validators=[InputRequired(_l("Select a case, or open a new one"))])
 
 
+def _consent_form_class():
+    """The council's consent decision on a home education notice (portal.casework.consent)."""
+    from forms import validators as v
+    from forms.registry import GovRadioField
+    from portal.casework.consent import REASONS_LIMIT
+
+    class ConsentForm(FlaskForm):
+        consent_decision = GovRadioField(
+            _l("The council's decision"),
+            choices=[("granted", _l("The council consents to the child being educated at home")),
+                     ("refused", _l("The council refuses its consent: the child stays on the school's roll"))],
+            validate_choice=False,
+            validators=[v.Required(_l("Select whether the council consents"))])
+        consent_reasons = TextAreaField(
+            _l("The council's reasons"), filters=[v.clean_text],
+            validators=[v.Required(_l("Enter the council's reasons for its decision")),
+                        v.MaxLength(REASONS_LIMIT)])
+    return ConsentForm
+
+
 def _submission_or_404(submission_id: int):
     submission = get_submission(submission_id)
     if submission is None:
@@ -161,7 +181,7 @@ def _case_form(submission, suggestions) -> CaseChoiceForm:
 
 
 def _render_submission(submission, *, allocate_form=None, case_form=None, status=200,
-                       refusal=None):
+                       refusal=None, consent_form=None):
     from portal.casework.activity import timeline_of_submission
 
     from forms.builder import choices_for
@@ -177,6 +197,9 @@ def _render_submission(submission, *, allocate_form=None, case_form=None, status
 
     school_deadlines = from_rows(current_tenant, results_of_submission(submission.id),
                                  {submission.id: submission.reference})
+    from portal.casework import consent as consent_service
+
+    consent = consent_service.request_for(submission, current_tenant)
     return render_template(
         "backoffice/submission.html", submission=submission, definition=definition,
         school_deadlines=school_deadlines,
@@ -186,7 +209,11 @@ def _render_submission(submission, *, allocate_form=None, case_form=None, status
         case=get_case(submission.case_id) if submission.case_id else None,
         activities=timeline_of_submission(submission), refusal=refusal, sections=sections,
         choices=lambda q: dict(choices_for(q, current_tenant, current_language(), _today())),
-        done=request.args.get("done"), **_common()), status
+        done=request.args.get("done"), consent=consent,
+        consent_form=consent_form or _consent_form_class()(formdata=None),
+        consent_may_decide=consent_service.may_decide(current_user, current_tenant),
+        consent_schools=consent_service.schools_told(submission) if consent else [],
+        consent_max=consent_service.REASONS_LIMIT, **_common()), status
 
 
 @backoffice_bp.get("/submissions/<int:submission_id>")
@@ -288,6 +315,37 @@ def record_deletion_condition(submission_id: int):
         return _render_submission(item, status=409 if refused.reason == "already" else 403,
                                   refusal=DELETION_REFUSALS[refused.reason])
     return _done(item, "deletion_recorded")
+
+
+@backoffice_bp.post("/submissions/<int:submission_id>/consent")
+@staff_required(*CASEWORKERS)
+def record_consent_decision(submission_id: int):
+    """Record the council's consent decision on a home education notice (its own audited
+    action, by a role the council names in [deletion.recorders] la_consent)."""
+    from portal.casework.consent import ConsentRefused, decide
+
+    item = _submission_or_404(submission_id)
+    form = _consent_form_class()()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _render_submission(item, status=400, consent_form=form)
+    try:
+        decide(item, current_tenant, decision=form.consent_decision.data,
+               reasons=form.consent_reasons.data, user=current_user)
+    except ConsentRefused as refused:
+        db.session.rollback()
+        status = {"already": 409, "role": 403, "not_needed": 409}.get(refused.reason, 400)
+        return _render_submission(item, status=status, refusal=CONSENT_REFUSALS[refused.reason])
+    return _done(item, "consent_recorded")
+
+
+CONSENT_REFUSALS = {
+    "not_needed": _l("This notice does not need the council's consent."),
+    "already": _l("The council's decision has been recorded already."),
+    "role": _l("Your role cannot record the council's consent decision: the council names who may."),
+    "invalid": _l("Select the decision and enter the reasons."),
+}
 
 
 DELETION_REFUSALS = {

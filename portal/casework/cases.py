@@ -428,6 +428,7 @@ ACTIVITY_TITLES = {
     "message": _l("Secure message"),
     "professional": _l("Social worker or lead professional"),
     "deletion": _l("Deletion condition recorded"),
+    "consent": _l("The council's consent decision (home education)"),
 }
 
 EMAIL_TITLES = {
@@ -439,6 +440,7 @@ EMAIL_TITLES = {
     "officer_allocation": _l("Email: new work to the school's named officer"),
     "referrer_outcome": _l("Email: the outcome to the sender"),
     "secure_message": _l("Email: secure message to the social worker or lead professional"),
+    "consent_decision": _l("Email: the council's consent decision to the school"),
     "other": _l("Email"),
 }
 

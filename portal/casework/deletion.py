@@ -34,6 +34,8 @@ from portal.tenant_config.schema import RECORDED_CONDITIONS, Tenant
 
 LONDON = ZoneInfo("Europe/London")
 CME_REFERRAL_FORM = "cme-referral"
+#: The council's consent to home education (portal.casework.consent), applied by law.
+LA_CONSENT = "la_consent"
 
 
 class RecordRefused(Exception):
@@ -64,6 +66,8 @@ class Condition:
     result: rules.Result
     tenant: Tenant
     roles: tuple[str, ...] = ()
+    #: For ``la_consent``: the consent request (portal.casework.consent).
+    consent: object | None = None
 
     @property
     def key(self) -> str:
@@ -113,12 +117,29 @@ class Condition:
             return _("%(party)s has agreed to the deletion", party=name)
         if self.key == "ctf_s2s":
             return _("The pupil's Common Transfer File, coded XXXXXXX, is on the lost pupils database (S2S)")
+        if self.key == LA_CONSENT:
+            from portal.rules.consent import S434A, SPECIAL_SCHOOL
+
+            reasons = getattr(self.consent, "reasons", ())
+            if SPECIAL_SCHOOL in reasons and S434A in reasons:
+                return _("The council has consented to the pupil being educated at home, because the council arranged the pupil's place at a special school and the child is subject to section 47 enquiries or a child protection plan")
+            if S434A in reasons:
+                return _("The council has consented to the pupil being educated at home, because the child is subject to section 47 enquiries or a child protection plan")
+            return _("The council has consented to the pupil being educated at home, because the council arranged the pupil's place at a special school")
         return self.key
 
     @property
     def school_says(self) -> str | None:
         """What the school's own answers say about it (shown when not met)."""
         code = self.result.school_says
+        if code == "consent_pending":
+            from flask_babel import format_date
+
+            due = getattr(self.consent, "due", None)
+            return _("The council has not decided yet. It must decide by %(date)s.",
+                     date=format_date(due, format="d MMMM yyyy")) if due else None
+        if code == "consent_refused":
+            return _("The council has refused its consent: the pupil must stay on the school's roll.")
         deletion = self.tenant.deletion
         officer = deletion.advice_from.get(self._language()) if deletion.advice_from else _("the council's named officer")
         return {
@@ -136,6 +157,11 @@ class Condition:
 
     @property
     def status(self) -> str:
+        if self.key == LA_CONSENT and getattr(self.consent, "refused", False):
+            from flask_babel import format_datetime
+
+            return _("Refused: %(who)s, %(when)s", who=self.consent.decided_by or _("the council"),
+                     when=format_datetime(self.consent.decided_at, format="d MMMM yyyy, HH:mm"))
         if self.result.not_needed:
             return _("Not needed: the school gave the pupil's new school")
         if not self.met:
@@ -162,9 +188,17 @@ class DeletionPanel:
     inform_only: bool
     school_days_counted: int | None = None
     calendar_unknown: bool = False
+    #: The consent request of a home education notice that needs one (portal.casework.consent).
+    consent: object | None = None
+
+    @property
+    def consent_refused(self) -> bool:
+        return bool(self.consent is not None and getattr(self.consent, "refused", False))
 
     @property
     def may_delete(self) -> bool:
+        if self.consent is not None and not getattr(self.consent, "granted", False):
+            return False  # the law's condition, whatever the council's rule says
         return rules.may_delete([c.result for c in self.conditions], self.earliest, self.today)
 
     @property
@@ -249,14 +283,27 @@ def panel_for(submission: Submission, tenant: Tenant, *, today: date) -> Deletio
         records=_records(submission),
         school_name=(school.name if school else answers.get("school_name")) or _("the school"))
     results = rules.evaluate(conditions, [p.key for p in tenant.deletion.parties], facts)
+    from portal.casework.consent import request_for
+
+    consent = request_for(submission, tenant)
+    if consent is not None:
+        # The law's own condition, whatever the council's rule says: the council's consent for
+        # a pupil at a special school in a place it arranged (2024 regulations reg 9(1)(f);
+        # Wales 2010 regulations reg 8(2)) or, once commenced, a child subject to s.47
+        # enquiries or a child protection plan (Education Act 1996 s.434A).
+        results.append(rules.Result(
+            LA_CONSENT, None, consent.granted, consent.decided_by if consent.granted else None,
+            consent.decided_at if consent.granted else None,
+            None if consent.granted else ("consent_refused" if consent.refused else "consent_pending")))
     readiness = _readiness(submission, tenant)
     earliest = readiness.earliest if readiness else submission.deletion_earliest
     return DeletionPanel(
         submission_id=submission.id, reference=submission.reference, ground=ground,
-        conditions=[Condition(r, tenant, tenant.deletion.roles_for(r.condition, r.party))
+        conditions=[Condition(r, tenant, tenant.deletion.roles_for(r.condition, r.party),
+                              consent if r.condition == LA_CONSENT else None)
                     for r in results],
         earliest=earliest, today=today, source=rule.source if rule else None,
-        inform_only=not conditions,
+        inform_only=not results, consent=consent,
         school_days_counted=readiness.school_days_counted if readiness else None,
         calendar_unknown=bool(readiness and readiness.earliest is None))
 

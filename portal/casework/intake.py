@@ -116,6 +116,13 @@ def refresh_submission_due(submission: Submission, tenant: Tenant,
     else:
         case = case if case is not None else _case_of(submission)
         submission.due_on = case.next_due_on if case is not None else None
+    if submission.status != CLOSED:
+        # A pending consent decision (home education) is a council deadline too.
+        from portal.casework.consent import pending_due
+
+        consent_due = pending_due(submission, tenant)
+        if consent_due is not None and (submission.due_on is None or consent_due < submission.due_on):
+            submission.due_on = consent_due
 
 
 # --- lookups (scoped to the council by the tenancy hook) -----------------------------------

@@ -17,7 +17,7 @@ CASE_STATUSES = ("open", "closed")
 ACTIVITY_KINDS = ("submission", "acknowledged", "allocated", "case_opened", "joined", "note",
                   "enquiry", "stage", "outcome", "reopened", "email", "notice", "details",
                   "letter", "task", "panel", "message", "professional",
-                  "deletion")
+                  "deletion", "consent")
 AUDIT_ACTIONS = ("view", "change", "export", "search")
 
 

@@ -17,7 +17,7 @@ from portal.models.base import Base, TenantOwned, Timestamped, utcnow
 
 KINDS = ("acknowledgement", "team_notification", "urgent_alert", "case_acknowledgement", "notice",
          "other", "officer_allocation", "referrer_outcome", "secure_message",
-         "return_reminder")
+         "return_reminder", "consent_decision")
 STATUSES = ("pending", "sending", "sent", "dead")
 LANGUAGES = ("en", "cy")
 

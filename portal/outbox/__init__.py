@@ -273,6 +273,24 @@ def queue_return_reminder(*, tenant: Tenant, to: str, label, form_slug: str, per
                 subject=subject, body=body, reference=None)
 
 
+def queue_consent_decision(*, tenant: Tenant, to: str, reference: str,
+                           granted: bool) -> OutboxMessage | None:
+    """To the school that sent a deletion notice on the home education ground: whether the
+    council consents (it may delete once any other condition is met) or refuses (the pupil stays
+    on roll). The notice's reference and the decision only: never the child or the reasons.
+    Welsh then English for a council that offers Welsh. An unusable address is skipped (None)."""
+    if not is_sendable_address(to):
+        log.warning("outbox: no consent decision email for %s: no usable school address",
+                    reference)
+        return None
+    subject, body, language = _bilingual(
+        "consent_decision", tenant,
+        lambda lang: wording.consent_decision(tenant, reference=reference, granted=granted,
+                                              language=lang))
+    return _add(tenant=tenant, to=to, kind="consent_decision", language=language,
+                subject=subject, body=body, reference=reference)
+
+
 def queue_referrer_outcome(*, tenant: Tenant, submission, outcome: str) -> OutboxMessage | None:
     """To the sender of a submission whose case reached an outcome: the reference and the
     outcome's category (`outcome`, already in the sender's language). Nothing else."""

@@ -250,3 +250,28 @@ def return_reminder(tenant: Tenant, *, school_name: str, label: str, start: str,
                     "us. If you sent one, please reply to tell us."),
         **_contact_lines(tenant, language),
     }
+
+
+def consent_decision(tenant: Tenant, *, reference: str, granted: bool, language: str) -> dict:
+    """To a school that sent a deletion notice on the home education ground for a pupil whose
+    withdrawal needs the council's consent: the decision and the notice's reference. Never the
+    child's details, nor the council's reasons (they may name the child)."""
+    council = tenant.display_name(language)
+    if granted:
+        decision = _("%(council)s has given its consent to the pupil of your notice being "
+                     "educated at home. You may delete the pupil's name from your register once "
+                     "any other condition the council asks for is met: the notice's page says "
+                     "which.", council=council)
+    else:
+        decision = _("%(council)s has refused its consent to the pupil of your notice being "
+                     "educated at home. The pupil must stay on your school's register: do not "
+                     "delete the pupil's name on the home education ground.", council=council)
+    return {
+        "subject": _("The council's consent decision – reference %(reference)s",
+                     reference=reference),
+        "decision": decision,
+        "reference": _("Your notice's reference: %(reference)s", reference=reference),
+        "footer": _("This email was sent automatically by the children missing education "
+                    "portal. To keep the child safe, it does not include any of their details."),
+        **_contact_lines(tenant, language),
+    }

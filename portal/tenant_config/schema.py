@@ -753,8 +753,10 @@ class DeletionPolicy(Model):
     requires_cme_acknowledgement: bool
     continuous_absence_school_days: int | None = Field(default=None, gt=0)
     note: LocalText
-    #: Who records each recorded condition: condition -> portal roles.
-    recorders: dict[DeletionCondition, list[StaffRole]] = {}
+    #: Who records each recorded condition: condition -> portal roles. ``la_consent``: who
+    #: records the council's consent decision on a home education notice that needs it
+    #: (portal.casework.consent; a manager when the council names nobody).
+    recorders: dict[DeletionCondition | Literal["la_consent"], list[StaffRole]] = {}
     #: The named officer whose advice ``officer_advice`` records (RCT: the school's AWO).
     advice_from: LocalText | None = None
     parties: list[DeletionParty] = []
@@ -770,6 +772,8 @@ class DeletionPolicy(Model):
         if condition == "agreement":
             found = self.party(party) if party else None
             return tuple(found.roles) if found else ()
+        if condition == "la_consent":
+            return tuple(self.recorders.get(condition) or ("manager",))
         return tuple(self.recorders.get(condition, ()))
 
     def check(self, nation: str) -> list[tuple[Loc, str, Any]]:

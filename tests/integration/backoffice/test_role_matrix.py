@@ -43,6 +43,7 @@ MATRIX: dict[str, set[str]] = {
     "POST /submissions/<int:submission_id>/take": CASEWORK,
     "POST /submissions/<int:submission_id>/case": CASEWORK,
     "POST /submissions/<int:submission_id>/deletion-condition": CASEWORK,
+    "POST /submissions/<int:submission_id>/consent": CASEWORK,
     "GET /cases/<int:case_id>": CASEWORK,
     "POST /cases/<int:case_id>/notes": CASEWORK,
     "POST /cases/<int:case_id>/enquiries": CASEWORK,
