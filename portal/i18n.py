@@ -97,3 +97,18 @@ def format_date(value: date | datetime | None = None, format: str | None = None,
     if isinstance(value, datetime):
         value = (to_user_timezone(value) if rebase else value).date()
     return _formatted_day(value, format, str(get_locale()))
+
+
+class Translated:
+    """A sentence of the portal's catalogue where a council file's text is wanted: it answers
+    ``.get(language)`` like a council's text, translated in the language of the page or email
+    being rendered (deadline labels that no council file holds)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def get(self, _language: str | None = None) -> str:
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return str(self.text)

@@ -34,21 +34,11 @@ from portal.models.staff import StaffUser
 from portal.models.submission import Submission
 from portal.rules import consent as rules
 from portal.tenant_config.schema import Tenant
+from portal.i18n import Translated as _Translated
 
 LONDON = ZoneInfo("Europe/London")
 
 
-class _Translated:
-    """A sentence of ours where the deadlines want a council's text (``.get(language)``)."""
-
-    def __init__(self, text):
-        self.text = text
-
-    def get(self, _language: str | None = None) -> str:
-        return str(self.text)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 CONDITION = "la_consent"

@@ -28,6 +28,7 @@ from portal.models.letters import SENT_HOW, CaseTask, Letter
 from portal.models.submission import Submission
 from portal.tenant_config import Tenant
 from portal.tenant_config.schema import LetterTemplate, Threshold
+from portal.i18n import Translated as _Translated
 
 ANSWERED_EVENT = "letter_answered"
 TASK_EVENT = "task_due"
@@ -41,15 +42,6 @@ class LetterRefused(Exception):
         self.reason = reason
 
 
-class _Translated:
-    def __init__(self, text):
-        self.text = text
-
-    def get(self, _language: str | None = None) -> str:
-        return str(self.text)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 TASK_LABEL = _Translated(_l("A task set when a letter had no reply"))

@@ -25,21 +25,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.tenant_config.schema import Outcome, Tenant
+from portal.i18n import Translated as _Translated
 
 EVENT = "lost_recheck"
 #: The outcomes that say where the child is: only these close a lost child's case.
 LOCATING = ("back_in_school", "ehe", "located_other_la")
 
 
-class _Translated:
-    def __init__(self, text):
-        self.text = text
-
-    def get(self, _language: str | None = None) -> str:
-        return str(self.text)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 LABEL = _Translated(_l("Re-check a lost child: multi-agency and database checks"))

@@ -13,23 +13,12 @@ from datetime import date
 from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from portal.i18n import Translated as _Translated
 
 EVENT = "notice_reply_by"
 SENT_EVENT = "notice_sent"
 
 
-class _Translated:
-    """A label that answers `.get(language)` like a council file's text, translated through
-    the portal's catalogue in the language of the page or email being rendered."""
-
-    def __init__(self, text):
-        self.text = text
-
-    def get(self, _language: str | None = None) -> str:
-        return str(self.text)
-
-    def __str__(self) -> str:
-        return str(self.text)
 
 
 LABEL = _Translated(_l("Reply wanted to a notice sent to another council"))
